@@ -1,0 +1,101 @@
+# ccsim: contact-center queue simulator.  `make` builds ./ccsim; see README.md for the targets.
+VERSION  = 0.1.0
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN     = -std=c11 -Wall -Wextra -Werror -Wshadow -Wundef -Wwrite-strings -Wstrict-prototypes \
+           -Wmissing-prototypes -Wold-style-definition -Wdouble-promotion -Wformat=2
+ifeq ($(WCONV),1)
+WARN    += -Wconversion
+endif
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DCCSIM_VERSION='"$(VERSION)"' -Isim
+PKGS     = gsl libconfig
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDLIBS   = $(PKG_LIBS) -lm
+
+DEBS     = libgsl-dev libconfig-dev gnuplot-nox pkg-config
+
+SRC      = $(filter-out sim/main.c,$(wildcard sim/*.c))
+UNIT     = $(wildcard tests/unit/test_*.c) $(wildcard tests/validate/test_*.c)
+
+# Each build flavour has its own object tree so `make check` never mixes sanitized objects with
+# plain ones.  Objects depend on the Makefile: a flag change rebuilds everything.
+B        ?= build
+OBJ      = $(SRC:sim/%.c=$(B)/sim/%.o)
+TESTBIN  = $(UNIT:tests/%.c=$(B)/tests/%)
+
+SAN      = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -DSIM_DEBUG
+
+.PHONY: all test check bench clean deps demo options golden-update format valgrind testbins
+
+all: deps-check ccsim
+
+ccsim: $(B)/ccsim
+	cp $(B)/ccsim $@
+
+$(B)/ccsim: $(OBJ) $(B)/sim/main.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/lib.a: $(OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/sim/%.o: sim/%.c Makefile
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+
+$(B)/tests/%: tests/%.c $(B)/lib.a tests/check.h Makefile
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests $(PKG_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(B)/lib.a $(LDLIBS)
+
+testbins: $(TESTBIN) $(B)/ccsim
+
+test: deps-check testbins
+	LC_ALL=C BUILD=$(B) bash tests/run.sh
+
+# Sanitizer build running the quick subset: the precision assertions that need long runs are left
+# to `make test` (QUICK=1 is read by tests/run.sh and the validation programs).
+check: deps-check
+	$(MAKE) B=build/check CFLAGS="$(SAN)" LDFLAGS="-fsanitize=address,undefined" testbins
+	LC_ALL=C BUILD=build/check QUICK=1 bash tests/run.sh
+
+bench: deps-check
+	$(MAKE) B=build/bench CFLAGS="-O2 -g -DNDEBUG" build/bench/ccsim
+	bash bench/run.sh build/bench/ccsim
+
+valgrind: deps-check
+	$(MAKE) B=build/valgrind CFLAGS="-O0 -g" testbins
+	LC_ALL=C BUILD=build/valgrind QUICK=1 VALGRIND=1 bash tests/run.sh
+
+golden-update: all
+	LC_ALL=C bash tests/golden.sh --update
+
+# Installs the Debian packages when they are missing and we are root; otherwise says what to run.
+deps:
+	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
+	else \
+	  echo "ccsim needs: sudo apt-get install -y $$missing"; exit 1; \
+	fi
+
+deps-check:
+	@pkg-config --exists $(PKGS) || { echo "ccsim: GSL or libconfig not found; run 'make deps' (as root) or: apt-get install -y $(DEBS)"; exit 1; }
+
+demo: deps
+	$(MAKE) all
+	./ccsim run configs/default.cfg
+
+options:
+	@echo "CC       = $(CC)"
+	@echo "CFLAGS   = $(CFLAGS) $(WARN)"
+	@echo "CPPFLAGS = $(CPPFLAGS) $(PKG_CFLAGS)"
+	@echo "LDLIBS   = $(LDLIBS)"
+
+format:
+	clang-format -i sim/*.c sim/*.h tests/*.h tests/*/*.c bench/*.c 2>/dev/null || true
+
+clean:
+	rm -rf build ccsim
+
+-include $(OBJ:.o=.d) $(B)/sim/main.d

@@ -1,0 +1,21 @@
+/* cli: the command table and the top-level dispatcher.  Each subcommand lives in cmd_<name>.c and
+ * has the signature of cmd_fn; argv[0] is the subcommand name.  Commands return an exit status
+ * (EXIT_OK, EXIT_RUNTIME, EXIT_USAGE from util.h). */
+#ifndef CCSIM_CLI_H
+#define CCSIM_CLI_H
+
+typedef int cmd_fn(int argc, char **argv);
+
+int cli_main(int argc, char **argv);
+
+/* Prints "ccsim CMD: <message>" and "Try 'ccsim CMD --help'." to stderr; returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Parses a whole string as a number; returns 0 on success, -1 when s is not entirely a number. */
+int cli_parse_double(const char *s, double *out);
+int cli_parse_long(const char *s, long *out);
+
+cmd_fn cmd_run;
+cmd_fn cmd_erlang;
+
+#endif

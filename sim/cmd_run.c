@@ -1,0 +1,179 @@
+/* cmd_run: `ccsim run CONFIG`: load, simulate, report.  Problems in the config are all printed
+ * and the command exits 2 before any output file is opened. */
+#include "cli.h"
+#include "conf.h"
+#include "report.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: ccsim run CONFIG [options]\n\n"
+            "Simulates CONFIG and prints a report with 95 %% confidence intervals.\n\n"
+            "Options:\n"
+            "  --reps N          replications (overrides the config's 'replications')\n"
+            "  --seed S          master seed, an integer >= 0 (overrides 'seed')\n"
+            "  --set KEY=VALUE   change a scalar setting by its libconfig path, e.g.\n"
+            "                    --set agents=105 or --set channels.[0].sl_seconds=30;\n"
+            "                    may be repeated\n"
+            "  --json FILE       also write the JSON document to FILE; '-' prints it on\n"
+            "                    stdout instead of the text report\n"
+            "  --quiet           no progress bar\n"
+            "  -h, --help        this help\n\n"
+            "Examples:\n"
+            "  ccsim run configs/default.cfg\n"
+            "  ccsim run configs/erlang.cfg --set agents=105 --reps 20 --json -\n");
+}
+
+struct progress {
+    double start_s;
+    int shown;
+};
+
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* A progress bar on stderr, only on a terminal and only once a run has taken a second. */
+static void show_progress(void *ctx, int done, int total)
+{
+    struct progress *p = ctx;
+    if (mono_s() - p->start_s < 1.0 && !p->shown) return;
+    int width = 40, filled = (int)((long long)width * done / total);
+    fprintf(stderr, "\r[%.*s%*s] %d/%d replications", filled,
+            "########################################", width - filled, "", done, total);
+    if (done == total) fputc('\n', stderr);
+    fflush(stderr);
+    p->shown = 1;
+}
+
+/* Reads the value of --name VALUE or --name=VALUE at argv[*i]; NULL when absent. */
+static const char *flag_value(int argc, char **argv, int *i, const char *name, int *bad)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0) return NULL;
+    if (a[n] == '=') return a + n + 1;
+    if (a[n] != '\0') return NULL;
+    if (*i + 1 >= argc) {
+        *bad = 1;
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+int cmd_run(int argc, char **argv)
+{
+    const char *config = NULL, *json_path = NULL;
+    long reps = -1, seed = -1;
+    int quiet = 0;
+    struct conf_override *sets = xcalloc((size_t)argc, sizeof *sets);
+    int n_sets = 0, status = EXIT_OK;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v;
+        int bad = 0;
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            usage(stdout);
+            free(sets);
+            return EXIT_OK;
+        } else if (strcmp(a, "--quiet") == 0) {
+            quiet = 1;
+        } else if ((v = flag_value(argc, argv, &i, "--reps", &bad)) != NULL) {
+            if (cli_parse_long(v, &reps) || reps < 1 || reps > 10000000) {
+                status = cli_usage_error("run", "--reps: integer from 1 to 10000000 expected, got '%s'", v);
+                goto done;
+            }
+        } else if ((v = flag_value(argc, argv, &i, "--seed", &bad)) != NULL) {
+            if (cli_parse_long(v, &seed) || seed < 0) {
+                status = cli_usage_error("run", "--seed: integer >= 0 expected, got '%s'", v);
+                goto done;
+            }
+        } else if ((v = flag_value(argc, argv, &i, "--set", &bad)) != NULL) {
+            const char *eq = strchr(v, '=');
+            if (eq == NULL || eq == v) {
+                status = cli_usage_error("run", "--set: KEY=VALUE expected, got '%s'", v);
+                goto done;
+            }
+            /* The key is copied; the value points into argv. */
+            char *key = xmalloc((size_t)(eq - v) + 1);
+            memcpy(key, v, (size_t)(eq - v));
+            key[eq - v] = '\0';
+            sets[n_sets].path = key;
+            sets[n_sets++].value = eq + 1;
+        } else if ((v = flag_value(argc, argv, &i, "--json", &bad)) != NULL) {
+            json_path = v;
+        } else if (bad) {
+            status = cli_usage_error("run", "%s needs a value", a);
+            goto done;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            status = cli_usage_error("run", "unknown option '%s'", a);
+            goto done;
+        } else if (config == NULL) {
+            config = a;
+        } else {
+            status = cli_usage_error("run", "unexpected argument '%s' (one CONFIG only)", a);
+            goto done;
+        }
+    }
+    if (config == NULL) {
+        status = cli_usage_error("run", "missing CONFIG");
+        goto done;
+    }
+
+    struct model_spec m;
+    struct diag d;
+    diag_init(&d);
+    if (conf_load(config, sets, n_sets, &m, &d) != 0) {
+        diag_print(&d, stderr);
+        diag_fini(&d);
+        status = EXIT_USAGE;
+        goto done;
+    }
+    diag_fini(&d);
+    if (reps > 0) m.replications = (int)reps;
+    if (seed >= 0) m.seed = (uint64_t)seed;
+
+    struct progress prog = {mono_s(), 0};
+    int show = !quiet && isatty(STDERR_FILENO);
+    struct results *r = sim_run(&m, show ? show_progress : NULL, &prog);
+    struct report_meta meta = {config};
+    int json_to_stdout = json_path != NULL && strcmp(json_path, "-") == 0;
+    if (json_path != NULL) {
+        struct outfile o;
+        if (outfile_open(&o, json_path) != 0) {
+            warn("cannot write '%s':", json_path);
+            status = EXIT_RUNTIME;
+        } else {
+            report_json(o.f, &meta, &m, r);
+            if (outfile_commit(&o) != 0) {
+                warn("cannot write '%s':", json_path);
+                status = EXIT_RUNTIME;
+            }
+        }
+    }
+    if (!json_to_stdout) {
+        report_text(stdout, &meta, &m, r);
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            warn("cannot write the report:");
+            status = EXIT_RUNTIME;
+        }
+    }
+    results_free(r);
+    model_spec_free(&m);
+done:
+    for (int k = 0; k < n_sets; k++)
+        free((char *)sets[k].path);
+    free(sets);
+    return status;
+}

@@ -1,0 +1,827 @@
+/* conf: libconfig loader with the schema as data (redis static_configs[]).  Loading is three
+ * passes over the parsed tree: apply the --set overrides; walk every setting and check that its
+ * key is known and its type right (with a "did you mean" for near misses); then extract the model,
+ * checking bounds from the same table and the cross-references (lists one value per interval,
+ * skills naming channels).  Every string kept is copied, and config_destroy runs before return, so
+ * nothing outside this file ever sees libconfig.
+ *
+ * Two forms are accepted.  The general form has mode, channels and groups.  The single-queue
+ * shorthand (configs/erlang.cfg) has plain top-level keys that scripts drive with --set; it becomes
+ * one channel "voice" and one group "agents" in steady mode, the same code path as any model. */
+#include "conf.h"
+
+#include "util.h"
+
+#include <errno.h>
+#include <libconfig.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ==== Schema ==== */
+
+enum key_type {
+    K_INT,    /* integer */
+    K_NUM,    /* number (integer accepted) */
+    K_BOOL,
+    K_STR,
+    K_GROUP,
+    K_LIST,   /* list of groups */
+    K_NUMS,   /* a number, or an array or list of numbers (one per interval) */
+    K_INTS,   /* an integer, or an array or list of integers (one per interval) */
+    K_STRS    /* array of strings */
+};
+
+struct key {
+    const char *path; /* list elements written "[]" */
+    enum key_type type;
+    double min, max;  /* bounds for numbers, each value of a K_NUMS/K_INTS list */
+};
+
+#define BIG 1e300
+#define DIST_KEYS(p)                                                                               \
+    {p, K_GROUP, 0, 0}, {p ".dist", K_STR, 0, 0}, {p ".mean_s", K_NUM, 0, BIG},                    \
+        {p ".cv", K_NUM, 0, BIG}, {p ".min_s", K_NUM, 0, BIG}, {p ".max_s", K_NUM, 0, BIG},        \
+        {p ".shape", K_NUM, 0.05, BIG}, {p ".k", K_INT, 1, 1e6}, {p ".values", K_NUMS, 0, BIG},    \
+        {p ".file", K_STR, 0, 0}
+
+static const struct key schema[] = {
+    {"mode", K_STR, 0, 0},
+    {"seed", K_INT, 0, 9.2e18},
+    {"replications", K_INT, 1, 1e7},
+    {"steady", K_GROUP, 0, 0},
+    {"steady.contacts", K_INT, 1, 9e18},
+    {"steady.warmup_contacts", K_INT, 0, 9e18},
+    {"day", K_GROUP, 0, 0},
+    {"day.start", K_STR, 0, 0},
+    {"day.end", K_STR, 0, 0},
+    {"day.interval_min", K_NUM, 1.0 / 60, 1440},
+    {"channels", K_LIST, 0, 0},
+    {"channels.[]", K_GROUP, 0, 0},
+    {"channels.[].name", K_STR, 0, 0},
+    {"channels.[].sl_seconds", K_NUM, 0, BIG},
+    {"channels.[].arrivals_per_hour", K_NUMS, 0, BIG},
+    DIST_KEYS("channels.[].service"),
+    DIST_KEYS("channels.[].patience"),
+    {"groups", K_LIST, 0, 0},
+    {"groups.[]", K_GROUP, 0, 0},
+    {"groups.[].name", K_STR, 0, 0},
+    {"groups.[].skills", K_STRS, 0, 0},
+    {"groups.[].agents", K_INTS, 0, 1e7},
+    /* The single-queue shorthand. */
+    {"arrivals_per_hour", K_NUM, 0, BIG},
+    {"aht_s", K_NUM, 0, BIG},
+    {"agents", K_INT, 0, 1e7},
+    {"abandonment", K_BOOL, 0, 0},
+    {"patience_s", K_NUM, 0, BIG},
+    {"sl_seconds", K_NUM, 0, BIG},
+    {"contacts", K_INT, 1, 9e18},
+    {"warmup_contacts", K_INT, 0, 9e18},
+};
+
+#define N_KEYS ((int)(sizeof schema / sizeof schema[0]))
+
+const char *conf_schema_key(int i)
+{
+    return i >= 0 && i < N_KEYS ? schema[i].path : NULL;
+}
+
+/* The schema pattern of a concrete path: "[<digits>]" becomes "[]". */
+static void pattern_of(const char *path, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (const char *p = path; *p && o + 1 < cap; p++) {
+        out[o++] = *p;
+        if (*p == '[') {
+            while (p[1] >= '0' && p[1] <= '9')
+                p++;
+        }
+    }
+    out[o] = '\0';
+}
+
+static const struct key *schema_find(const char *path)
+{
+    char pat[256];
+    pattern_of(path, pat, sizeof pat);
+    for (int i = 0; i < N_KEYS; i++)
+        if (strcmp(schema[i].path, pat) == 0) return &schema[i];
+    return NULL;
+}
+
+/* Levenshtein distance, for "did you mean"; keys are short, so O(|a| |b|) is nothing. */
+static int edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63) return 99;
+    int row[64];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        int diag = row[0];
+        row[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int up = row[j];
+            int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            int best = diag + cost;
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+/* The closest known key in the same group as pattern, or NULL when none is close. */
+static const char *suggest(const char *pattern)
+{
+    const char *dot = strrchr(pattern, '.');
+    size_t prefix = dot ? (size_t)(dot - pattern) + 1 : 0;
+    const char *leaf = pattern + prefix;
+    const char *best = NULL;
+    int best_d = 3; /* at most two edits, and fewer than half the key */
+    for (int i = 0; i < N_KEYS; i++) {
+        const char *k = schema[i].path;
+        if (strncmp(k, pattern, prefix) != 0 || strchr(k + prefix, '.') != NULL) continue;
+        int dist = edit_distance(leaf, k + prefix);
+        if (dist < best_d && 2 * dist < (int)strlen(k + prefix)) {
+            best_d = dist;
+            best = k + prefix;
+        }
+    }
+    return best;
+}
+
+/* ==== Loader state ==== */
+
+struct loader {
+    const char *file; /* the top config file, for settings without a source file */
+    struct diag *d;
+    int errors;
+};
+
+static const char *type_name(int t)
+{
+    switch (t) {
+    case CONFIG_TYPE_INT:
+    case CONFIG_TYPE_INT64: return "integer";
+    case CONFIG_TYPE_FLOAT: return "number";
+    case CONFIG_TYPE_STRING: return "string";
+    case CONFIG_TYPE_BOOL: return "boolean";
+    case CONFIG_TYPE_GROUP: return "group";
+    case CONFIG_TYPE_ARRAY: return "array";
+    case CONFIG_TYPE_LIST: return "list";
+    }
+    return "nothing";
+}
+
+static const char *expected_name(enum key_type t)
+{
+    switch (t) {
+    case K_INT: return "integer";
+    case K_NUM: return "number";
+    case K_BOOL: return "boolean";
+    case K_STR: return "string";
+    case K_GROUP: return "group";
+    case K_LIST: return "list of groups";
+    case K_NUMS: return "number or list of numbers";
+    case K_INTS: return "integer or list of integers";
+    case K_STRS: return "list of strings";
+    }
+    return "?";
+}
+
+static void fail(struct loader *L, const config_setting_t *s, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Records a problem at setting s (its own file and line, since @include can move it). */
+static void fail(struct loader *L, const config_setting_t *s, const char *fmt, ...)
+{
+    char msg[900];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    const char *file = s ? config_setting_source_file(s) : NULL;
+    int line = s ? (int)config_setting_source_line(s) : 0;
+    diag_add(L->d, file ? file : L->file, line, "%s", msg);
+    L->errors++;
+}
+
+/* The libconfig path of s ("channels.[0].name"). */
+static void path_of(const config_setting_t *s, char *out, size_t cap)
+{
+    const config_setting_t *chain[32];
+    int n = 0;
+    for (const config_setting_t *p = s; p != NULL && !config_setting_is_root(p) && n < 32;
+         p = config_setting_parent(p))
+        chain[n++] = p;
+    size_t o = 0;
+    out[0] = '\0';
+    while (n-- > 0) {
+        const config_setting_t *p = chain[n];
+        const char *name = config_setting_name(p);
+        int w;
+        if (name != NULL)
+            w = snprintf(out + o, cap - o, "%s%s", o ? "." : "", name);
+        else
+            w = snprintf(out + o, cap - o, "%s[%d]", o ? "." : "", config_setting_index(p));
+        if (w < 0 || (size_t)w >= cap - o) break;
+        o += (size_t)w;
+    }
+}
+
+static int is_number(const config_setting_t *s)
+{
+    int t = config_setting_type(s);
+    return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 || t == CONFIG_TYPE_FLOAT;
+}
+
+static int is_integer(const config_setting_t *s)
+{
+    int t = config_setting_type(s);
+    return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
+}
+
+static int is_sequence(const config_setting_t *s)
+{
+    int t = config_setting_type(s);
+    return t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST;
+}
+
+/* Whether s has the shape the schema wants; for sequences, every element is checked. */
+static int type_ok(const config_setting_t *s, enum key_type t)
+{
+    int st = config_setting_type(s);
+    switch (t) {
+    case K_INT: return is_integer(s);
+    case K_NUM: return is_number(s);
+    case K_BOOL: return st == CONFIG_TYPE_BOOL;
+    case K_STR: return st == CONFIG_TYPE_STRING;
+    case K_GROUP: return st == CONFIG_TYPE_GROUP;
+    case K_LIST: return st == CONFIG_TYPE_LIST;
+    case K_NUMS:
+    case K_INTS:
+    case K_STRS:
+        if (!is_sequence(s)) return t == K_NUMS ? is_number(s) : t == K_INTS ? is_integer(s) : 0;
+        for (int i = 0; i < config_setting_length(s); i++) {
+            const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+            int ok = t == K_NUMS ? is_number(e)
+                     : t == K_INTS ? is_integer(e)
+                                   : config_setting_type(e) == CONFIG_TYPE_STRING;
+            if (!ok) return 0;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+/* Pass 2: every setting must be a known key of the right type. */
+static void walk(struct loader *L, const config_setting_t *group)
+{
+    for (int i = 0; i < config_setting_length(group); i++) {
+        const config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
+        char path[256], pat[256];
+        path_of(s, path, sizeof path);
+        pattern_of(path, pat, sizeof pat);
+        const struct key *k = schema_find(path);
+        if (k == NULL) {
+            const char *near = suggest(pat);
+            if (near)
+                fail(L, s, "%s: unknown key (did you mean '%s'?)", path, near);
+            else
+                fail(L, s, "%s: unknown key", path);
+            continue;
+        }
+        if (!type_ok(s, k->type)) {
+            fail(L, s, "%s: %s expected, got %s", path, expected_name(k->type),
+                 type_name(config_setting_type(s)));
+            continue;
+        }
+        if (k->type == K_GROUP || k->type == K_LIST) walk(L, s);
+    }
+}
+
+/* ==== Typed getters (bounds from the schema) ==== */
+
+static const config_setting_t *child(const config_setting_t *parent, const char *name)
+{
+    return parent ? config_setting_get_member(parent, name) : NULL;
+}
+
+static void missing(struct loader *L, const config_setting_t *parent, const char *name)
+{
+    char path[256];
+    path_of(parent, path, sizeof path);
+    if (config_setting_is_root(parent))
+        fail(L, NULL, "%s: required key missing", name);
+    else
+        fail(L, parent, "%s.%s: required key missing", path, name);
+}
+
+static int in_bounds(struct loader *L, const config_setting_t *s, double v)
+{
+    char path[256];
+    path_of(s, path, sizeof path);
+    const struct key *k = schema_find(path);
+    if (k == NULL && config_setting_parent(s) != NULL) {
+        path_of(config_setting_parent(s), path, sizeof path);
+        k = schema_find(path);
+    }
+    if (k == NULL || (v >= k->min && v <= k->max)) return 1;
+    if (k->max >= BIG)
+        fail(L, s, "%s: %g is out of range (must be >= %g)", path, v, k->min);
+    else
+        fail(L, s, "%s: %g is out of range [%g, %g]", path, v, k->min, k->max);
+    return 0;
+}
+
+static double number_of(const config_setting_t *s)
+{
+    return is_integer(s) ? (double)config_setting_get_int64(s) : config_setting_get_float(s);
+}
+
+/* The walk already reported type errors; getters only skip mistyped settings. */
+static int get_num(struct loader *L, const config_setting_t *parent, const char *name,
+                   double *out, int required)
+{
+    const config_setting_t *s = child(parent, name);
+    if (s == NULL) {
+        if (required) missing(L, parent, name);
+        return 0;
+    }
+    if (!is_number(s)) return 0;
+    double v = number_of(s);
+    if (!in_bounds(L, s, v)) return 0;
+    *out = v;
+    return 1;
+}
+
+static int get_int(struct loader *L, const config_setting_t *parent, const char *name,
+                   long long *out, int required)
+{
+    const config_setting_t *s = child(parent, name);
+    if (s == NULL) {
+        if (required) missing(L, parent, name);
+        return 0;
+    }
+    if (!is_integer(s)) return 0;
+    long long v = config_setting_get_int64(s);
+    if (!in_bounds(L, s, (double)v)) return 0;
+    *out = v;
+    return 1;
+}
+
+static const char *get_str(struct loader *L, const config_setting_t *parent, const char *name,
+                           int required)
+{
+    const config_setting_t *s = child(parent, name);
+    if (s == NULL) {
+        if (required) missing(L, parent, name);
+        return NULL;
+    }
+    return config_setting_get_string(s);
+}
+
+/* A per-interval value: a scalar repeated n times, or a list of exactly n. */
+static double *get_per_interval(struct loader *L, const config_setting_t *parent,
+                                const char *name, int n, int required)
+{
+    const config_setting_t *s = child(parent, name);
+    if (s == NULL) {
+        if (required) missing(L, parent, name);
+        return NULL;
+    }
+    if (!type_ok(s, K_NUMS)) return NULL;
+    double *v = xcalloc((size_t)n, sizeof *v);
+    if (!is_sequence(s)) {
+        double x = number_of(s);
+        if (!in_bounds(L, s, x)) goto bad;
+        for (int i = 0; i < n; i++)
+            v[i] = x;
+        return v;
+    }
+    if (config_setting_length(s) != n) {
+        char path[256];
+        path_of(s, path, sizeof path);
+        fail(L, s, "%s: %d values, expected %d (one per interval)", path, config_setting_length(s),
+             n);
+        goto bad;
+    }
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        v[i] = number_of(e);
+        if (!in_bounds(L, e, v[i])) goto bad;
+    }
+    return v;
+bad:
+    free(v);
+    return NULL;
+}
+
+/* ==== Model extraction ==== */
+
+/* Reads values for an empirical distribution from a one-column file (blank lines and lines
+ * starting with '#' skipped), relative to the config's folder. */
+static int read_values_file(struct loader *L, const config_setting_t *s, struct dist *d)
+{
+    const char *name = config_setting_get_string(s);
+    char path[4096];
+    const char *src = config_setting_source_file(s);
+    const char *slash = src ? strrchr(src, '/') : NULL;
+    if (name[0] != '/' && slash != NULL)
+        snprintf(path, sizeof path, "%.*s/%s", (int)(slash - src), src, name);
+    else
+        snprintf(path, sizeof path, "%s", name);
+    char where[300];
+    path_of(s, where, sizeof where);
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        fail(L, s, "%s: cannot open '%s': %s", where, path, strerror(errno));
+        return 0;
+    }
+    size_t cap = 64;
+    d->values = xmalloc(cap * sizeof *d->values);
+    d->n_values = 0;
+    char line[512];
+    int lineno = 0, ok = 1;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        char *p = line;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p == '#' || *p == '\n' || *p == '\r' || *p == '\0') continue;
+        char *end;
+        double v = strtod(p, &end);
+        while (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n')
+            end++;
+        if (end == p || *end != '\0' || !isfinite(v) || v < 0) {
+            diag_add(L->d, path, lineno, "a duration >= 0 in seconds expected");
+            L->errors++;
+            ok = 0;
+            break;
+        }
+        if (d->n_values == cap) d->values = xrealloc(d->values, (cap *= 2) * sizeof *d->values);
+        d->values[d->n_values++] = v;
+    }
+    fclose(f);
+    return ok;
+}
+
+static void load_dist(struct loader *L, const config_setting_t *g, struct dist *d)
+{
+    char path[256];
+    path_of(g, path, sizeof path);
+    const char *name = get_str(L, g, "dist", 1);
+    if (name == NULL) return;
+    int kind = dist_kind_from_name(name);
+    if (kind <= DIST_NONE) {
+        fail(L, child(g, "dist"),
+             "%s.dist: unknown distribution '%s' (exponential, deterministic, uniform, lognormal, "
+             "gamma, weibull, erlang, empirical)",
+             path, name);
+        return;
+    }
+    d->kind = (enum dist_kind)kind;
+    int ok = 1;
+    switch (d->kind) {
+    case DIST_EXPONENTIAL:
+    case DIST_DETERMINISTIC:
+        ok = get_num(L, g, "mean_s", &d->mean_s, 1);
+        break;
+    case DIST_UNIFORM:
+        ok = get_num(L, g, "min_s", &d->min_s, 1) & get_num(L, g, "max_s", &d->max_s, 1);
+        break;
+    case DIST_LOGNORMAL:
+    case DIST_GAMMA:
+        ok = get_num(L, g, "mean_s", &d->mean_s, 1) & get_num(L, g, "cv", &d->cv, 1);
+        break;
+    case DIST_WEIBULL:
+        ok = get_num(L, g, "mean_s", &d->mean_s, 1) & get_num(L, g, "shape", &d->shape, 1);
+        break;
+    case DIST_ERLANG: {
+        long long k = 0;
+        ok = get_num(L, g, "mean_s", &d->mean_s, 1) & get_int(L, g, "k", &k, 1);
+        d->k = (int)k;
+        break;
+    }
+    case DIST_EMPIRICAL: {
+        const config_setting_t *vals = child(g, "values"), *file = child(g, "file");
+        if ((vals == NULL) == (file == NULL)) {
+            fail(L, g, "%s: empirical needs exactly one of 'values' or 'file'", path);
+            return;
+        }
+        if (file != NULL) {
+            ok = read_values_file(L, file, d);
+        } else if (type_ok(vals, K_NUMS)) {
+            int n = is_sequence(vals) ? config_setting_length(vals) : 1;
+            d->values = xcalloc((size_t)n, sizeof *d->values);
+            d->n_values = (size_t)n;
+            for (int i = 0; i < n; i++)
+                d->values[i] =
+                    number_of(is_sequence(vals) ? config_setting_get_elem(vals, (unsigned)i) : vals);
+        }
+        break;
+    }
+    case DIST_NONE:
+    case DIST_N_KINDS:
+        break;
+    }
+    if (!ok) return;
+    const char *why = dist_prepare(d);
+    if (why != NULL) fail(L, g, "%s: %s", path, why);
+}
+
+/* Parses "HH:MM" into seconds after midnight; -1 when malformed. */
+static double clock_s(const char *s)
+{
+    int h, m;
+    char extra;
+    if (sscanf(s, "%d:%d%c", &h, &m, &extra) != 2 || h < 0 || h > 24 || m < 0 || m > 59 ||
+        (h == 24 && m != 0))
+        return -1;
+    return h * 3600.0 + m * 60.0;
+}
+
+static void load_general(struct loader *L, const config_setting_t *root, struct model_spec *m)
+{
+    const char *mode = get_str(L, root, "mode", 1);
+    if (mode == NULL) return;
+    if (strcmp(mode, "steady") == 0) {
+        m->mode = MODE_STEADY;
+    } else if (strcmp(mode, "day") == 0) {
+        m->mode = MODE_DAY;
+    } else {
+        fail(L, child(root, "mode"), "mode: 'steady' or 'day' expected, got '%s'", mode);
+        return;
+    }
+
+    m->n_intervals = 1;
+    if (m->mode == MODE_STEADY) {
+        const config_setting_t *st = child(root, "steady");
+        if (st == NULL) {
+            missing(L, root, "steady");
+            return;
+        }
+        get_int(L, st, "contacts", &m->contacts, 1);
+        get_int(L, st, "warmup_contacts", &m->warmup_contacts, 0);
+    } else {
+        const config_setting_t *day = child(root, "day");
+        if (day == NULL) {
+            missing(L, root, "day");
+            return;
+        }
+        const char *start = get_str(L, day, "start", 1), *end = get_str(L, day, "end", 1);
+        double minutes = 0;
+        if (!get_num(L, day, "interval_min", &minutes, 1) || start == NULL || end == NULL) return;
+        double a = clock_s(start), b = clock_s(end);
+        if (a < 0) fail(L, child(day, "start"), "day.start: time 'HH:MM' expected, got '%s'", start);
+        if (b < 0) fail(L, child(day, "end"), "day.end: time 'HH:MM' expected, got '%s'", end);
+        if (a < 0 || b < 0) return;
+        m->interval_s = minutes * 60;
+        double n = (b - a) / m->interval_s;
+        if (!(b > a) || n != floor(n)) {
+            fail(L, day, "day: end must be after start by a whole number of intervals");
+            return;
+        }
+        m->day_start_s = a;
+        m->n_intervals = (int)n;
+    }
+
+    const config_setting_t *chans = child(root, "channels");
+    const config_setting_t *groups = child(root, "groups");
+    if (chans == NULL) missing(L, root, "channels");
+    if (groups == NULL) missing(L, root, "groups");
+    if (chans == NULL || groups == NULL || config_setting_type(chans) != CONFIG_TYPE_LIST ||
+        config_setting_type(groups) != CONFIG_TYPE_LIST)
+        return;
+    m->n_channels = config_setting_length(chans);
+    m->n_groups = config_setting_length(groups);
+    if (m->n_channels == 0) fail(L, chans, "channels: at least one channel expected");
+    if (m->n_groups == 0) fail(L, groups, "groups: at least one group expected");
+    m->channels = xcalloc((size_t)m->n_channels, sizeof *m->channels);
+    m->groups = xcalloc((size_t)m->n_groups, sizeof *m->groups);
+
+    for (int c = 0; c < m->n_channels; c++) {
+        const config_setting_t *cs = config_setting_get_elem(chans, (unsigned)c);
+        struct channel_spec *ch = &m->channels[c];
+        if (config_setting_type(cs) != CONFIG_TYPE_GROUP) continue;
+        const char *name = get_str(L, cs, "name", 1);
+        char path[256];
+        path_of(cs, path, sizeof path);
+        ch->name = xstrdup(name ? name : "?");
+        for (int k = 0; k < c && name; k++)
+            if (strcmp(m->channels[k].name, name) == 0)
+                fail(L, child(cs, "name"), "%s.name: duplicate channel name '%s'", path, name);
+        ch->sl_seconds = 20;
+        get_num(L, cs, "sl_seconds", &ch->sl_seconds, 0);
+        double *rates = get_per_interval(L, cs, "arrivals_per_hour", m->n_intervals, 1);
+        if (rates != NULL) {
+            for (int i = 0; i < m->n_intervals; i++)
+                rates[i] /= 3600;
+            ch->rate_per_s = rates;
+        }
+        const config_setting_t *svc = child(cs, "service"), *pat = child(cs, "patience");
+        if (svc == NULL)
+            missing(L, cs, "service");
+        else if (config_setting_type(svc) == CONFIG_TYPE_GROUP)
+            load_dist(L, svc, &ch->service);
+        if (pat != NULL && config_setting_type(pat) == CONFIG_TYPE_GROUP)
+            load_dist(L, pat, &ch->patience);
+    }
+
+    for (int g = 0; g < m->n_groups; g++) {
+        const config_setting_t *gs = config_setting_get_elem(groups, (unsigned)g);
+        struct group_spec *gr = &m->groups[g];
+        if (config_setting_type(gs) != CONFIG_TYPE_GROUP) continue;
+        char path[256];
+        path_of(gs, path, sizeof path);
+        const char *name = get_str(L, gs, "name", 1);
+        gr->name = xstrdup(name ? name : "?");
+        double *agents = get_per_interval(L, gs, "agents", m->n_intervals, 1);
+        gr->agents = xcalloc((size_t)m->n_intervals, sizeof *gr->agents);
+        if (agents != NULL)
+            for (int i = 0; i < m->n_intervals; i++)
+                gr->agents[i] = (int)agents[i];
+        free(agents);
+        const config_setting_t *sk = child(gs, "skills");
+        if (sk == NULL) {
+            missing(L, gs, "skills");
+            continue;
+        }
+        if (!type_ok(sk, K_STRS)) continue;
+        gr->n_skills = config_setting_length(sk);
+        gr->skills = xcalloc((size_t)gr->n_skills + 1, sizeof *gr->skills);
+        for (int s = 0; s < gr->n_skills; s++) {
+            const char *want = config_setting_get_string_elem(sk, (unsigned)s);
+            gr->skills[s] = -1;
+            for (int c = 0; c < m->n_channels; c++)
+                if (m->channels[c].name && strcmp(m->channels[c].name, want) == 0)
+                    gr->skills[s] = c;
+            if (gr->skills[s] < 0)
+                fail(L, sk, "%s.skills: no channel named '%s'", path, want);
+        }
+    }
+}
+
+/* The single-queue shorthand: one channel, one group, steady state, exponential service. */
+static void load_shorthand(struct loader *L, const config_setting_t *root, struct model_spec *m)
+{
+    m->mode = MODE_STEADY;
+    m->n_intervals = 1;
+    m->n_channels = m->n_groups = 1;
+    m->channels = xcalloc(1, sizeof *m->channels);
+    m->groups = xcalloc(1, sizeof *m->groups);
+    struct channel_spec *ch = &m->channels[0];
+    struct group_spec *gr = &m->groups[0];
+    ch->name = xstrdup("voice");
+    gr->name = xstrdup("agents");
+    ch->rate_per_s = xcalloc(1, sizeof(double));
+    gr->agents = xcalloc(1, sizeof(int));
+    gr->skills = xcalloc(1, sizeof(int));
+    gr->n_skills = 1;
+    double rate = 0, aht = 0;
+    long long agents = 0;
+    get_num(L, root, "arrivals_per_hour", &rate, 1);
+    ch->rate_per_s[0] = rate / 3600;
+    if (get_num(L, root, "aht_s", &aht, 1)) {
+        ch->service.kind = DIST_EXPONENTIAL;
+        ch->service.mean_s = aht;
+        const char *why = dist_prepare(&ch->service);
+        if (why) fail(L, child(root, "aht_s"), "aht_s: must be > 0");
+    }
+    get_int(L, root, "agents", &agents, 1);
+    gr->agents[0] = (int)agents;
+    ch->sl_seconds = 20;
+    get_num(L, root, "sl_seconds", &ch->sl_seconds, 0);
+    const config_setting_t *ab = child(root, "abandonment");
+    int abandon = ab != NULL && config_setting_type(ab) == CONFIG_TYPE_BOOL &&
+                  config_setting_get_bool(ab);
+    double patience = 0;
+    if (get_num(L, root, "patience_s", &patience, abandon) && abandon) {
+        ch->patience.kind = DIST_EXPONENTIAL;
+        ch->patience.mean_s = patience;
+        if (dist_prepare(&ch->patience)) fail(L, child(root, "patience_s"), "patience_s: must be > 0");
+    }
+    get_int(L, root, "contacts", &m->contacts, 1);
+    get_int(L, root, "warmup_contacts", &m->warmup_contacts, 0);
+}
+
+/* Whole-model checks that no single key can make. */
+static void check_model(struct loader *L, const struct model_spec *m)
+{
+    if (m->mode != MODE_STEADY) return;
+    for (int c = 0; c < m->n_channels; c++) {
+        if (m->channels[c].patience.kind != DIST_NONE) continue;
+        int staffed = 0;
+        for (int g = 0; g < m->n_groups; g++)
+            for (int s = 0; s < m->groups[g].n_skills; s++)
+                if (m->groups[g].skills[s] == c && m->groups[g].agents[0] > 0) staffed = 1;
+        if (!staffed && m->channels[c].rate_per_s && m->channels[c].rate_per_s[0] > 0)
+            fail(L, NULL, "channel '%s': no agents and no abandonment: contacts would wait forever",
+                 m->channels[c].name);
+    }
+}
+
+/* ==== Overrides ==== */
+
+static void apply_override(struct loader *L, config_t *cfg, const struct conf_override *o)
+{
+    config_setting_t *s = config_lookup(cfg, o->path);
+    if (s == NULL) {
+        diag_add(L->d, NULL, 0, "--set %s: no such setting in %s", o->path, L->file);
+        L->errors++;
+        return;
+    }
+    char *end;
+    int t = config_setting_type(s);
+    if (t == CONFIG_TYPE_STRING) {
+        config_setting_set_string(s, o->value);
+        return;
+    }
+    if (t == CONFIG_TYPE_BOOL) {
+        if (strcmp(o->value, "true") == 0 || strcmp(o->value, "false") == 0) {
+            config_setting_set_bool(s, o->value[0] == 't');
+            return;
+        }
+    } else if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64) {
+        errno = 0;
+        long long v = strtoll(o->value, &end, 10);
+        if (end != o->value && *end == '\0' && errno == 0) {
+            config_setting_set_int64(s, v);
+            return;
+        }
+        double dv = strtod(o->value, &end);
+        config_setting_t *parent = config_setting_parent(s);
+        /* A number where the file had an integer: retype the setting (only a group member can
+         * change type; array elements share their array's type). */
+        if (end != o->value && *end == '\0' && config_setting_name(s) != NULL &&
+            config_setting_type(parent) == CONFIG_TYPE_GROUP) {
+            char *name = xstrdup(config_setting_name(s));
+            config_setting_remove(parent, name);
+            config_setting_t *n = config_setting_add(parent, name, CONFIG_TYPE_FLOAT);
+            free(name);
+            config_setting_set_float(n, dv);
+            return;
+        }
+    } else if (t == CONFIG_TYPE_FLOAT) {
+        double v = strtod(o->value, &end);
+        if (end != o->value && *end == '\0') {
+            config_setting_set_float(s, v);
+            return;
+        }
+    } else {
+        diag_add(L->d, NULL, 0, "--set %s: not a scalar setting", o->path);
+        L->errors++;
+        return;
+    }
+    diag_add(L->d, NULL, 0, "--set %s: %s expected, got '%s'", o->path, type_name(t), o->value);
+    L->errors++;
+}
+
+/* ==== Entry point ==== */
+
+int conf_load(const char *path, const struct conf_override *sets, int n_sets,
+              struct model_spec *out, struct diag *d)
+{
+    struct loader L = {path, d, 0};
+    memset(out, 0, sizeof *out);
+    config_t cfg;
+    config_init(&cfg);
+    if (!config_read_file(&cfg, path)) {
+        if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
+            diag_add(d, NULL, 0, "cannot read '%s': %s", path, strerror(errno));
+        else
+            diag_add(d, config_error_file(&cfg) ? config_error_file(&cfg) : path,
+                     config_error_line(&cfg), "%s", config_error_text(&cfg));
+        config_destroy(&cfg);
+        return -1;
+    }
+    for (int i = 0; i < n_sets; i++)
+        apply_override(&L, &cfg, &sets[i]);
+    const config_setting_t *root = config_root_setting(&cfg);
+    walk(&L, root);
+
+    out->seed = 1;
+    out->replications = 10;
+    long long seed = 1, reps = 10;
+    get_int(&L, root, "seed", &seed, 0);
+    get_int(&L, root, "replications", &reps, 0);
+    out->seed = (uint64_t)seed;
+    out->replications = (int)reps;
+    int shorthand = child(root, "channels") == NULL && child(root, "mode") == NULL;
+    if (shorthand)
+        load_shorthand(&L, root, out);
+    else
+        load_general(&L, root, out);
+    if (L.errors == 0) check_model(&L, out);
+    config_destroy(&cfg);
+    if (L.errors > 0) {
+        model_spec_free(out);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,145 @@
+/* dist: duration distributions.  Parametrisations (all standard):
+ *   lognormal by mean m and cv c: sigma^2 = ln(1 + c^2), mu = ln m - sigma^2 / 2;
+ *   gamma by mean and cv: shape 1/c^2, scale m c^2;
+ *   Weibull by mean and shape k: scale m / Gamma(1 + 1/k);
+ *   Erlang-k by mean: gamma with integer shape k and scale m / k.
+ * Empirical resamples the listed values with equal weights (a bootstrap of observed durations). */
+#include "dist.h"
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_sf_gamma.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kind_names[DIST_N_KINDS] = {
+    "none",      "exponential", "deterministic", "uniform", "lognormal",
+    "gamma",     "weibull",     "erlang",        "empirical",
+};
+
+const char *dist_kind_name(enum dist_kind kind)
+{
+    if ((int)kind < 0 || kind >= DIST_N_KINDS) return NULL;
+    return kind_names[kind];
+}
+
+int dist_kind_from_name(const char *name)
+{
+    for (int i = 0; i < DIST_N_KINDS; i++)
+        if (strcmp(name, kind_names[i]) == 0) return i;
+    return -1;
+}
+
+static int positive(double x)
+{
+    return isfinite(x) && x > 0;
+}
+
+const char *dist_prepare(struct dist *d)
+{
+    switch (d->kind) {
+    case DIST_NONE:
+        return NULL;
+    case DIST_EXPONENTIAL:
+        if (!positive(d->mean_s)) return "mean_s must be > 0";
+        d->cv = 1;
+        return NULL;
+    case DIST_DETERMINISTIC:
+        if (!isfinite(d->mean_s) || d->mean_s < 0) return "mean_s must be >= 0";
+        d->cv = 0;
+        return NULL;
+    case DIST_UNIFORM:
+        if (!isfinite(d->min_s) || d->min_s < 0) return "min_s must be >= 0";
+        if (!isfinite(d->max_s) || d->max_s < d->min_s) return "max_s must be >= min_s";
+        d->mean_s = (d->min_s + d->max_s) / 2;
+        d->cv = d->mean_s > 0 ? (d->max_s - d->min_s) / sqrt(12.0) / d->mean_s : 0;
+        return NULL;
+    case DIST_LOGNORMAL: {
+        if (!positive(d->mean_s)) return "mean_s must be > 0";
+        if (!positive(d->cv)) return "cv must be > 0";
+        double s2 = log1p(d->cv * d->cv);
+        d->p1 = log(d->mean_s) - s2 / 2;
+        d->p2 = sqrt(s2);
+        return NULL;
+    }
+    case DIST_GAMMA:
+        if (!positive(d->mean_s)) return "mean_s must be > 0";
+        if (!positive(d->cv)) return "cv must be > 0";
+        d->p1 = 1 / (d->cv * d->cv);
+        d->p2 = d->mean_s * d->cv * d->cv;
+        return NULL;
+    case DIST_WEIBULL:
+        if (!positive(d->mean_s)) return "mean_s must be > 0";
+        /* Below 0.05 Gamma(1 + 1/k) overflows long before any real duration needs it. */
+        if (!isfinite(d->shape) || d->shape < 0.05) return "shape must be >= 0.05";
+        d->p1 = d->mean_s / gsl_sf_gamma(1 + 1 / d->shape);
+        d->p2 = d->shape;
+        d->cv = sqrt(gsl_sf_gamma(1 + 2 / d->shape) / pow(gsl_sf_gamma(1 + 1 / d->shape), 2) - 1);
+        return NULL;
+    case DIST_ERLANG:
+        if (!positive(d->mean_s)) return "mean_s must be > 0";
+        if (d->k < 1) return "k must be >= 1";
+        d->p1 = d->k;
+        d->p2 = d->mean_s / d->k;
+        d->cv = 1 / sqrt((double)d->k);
+        return NULL;
+    case DIST_EMPIRICAL: {
+        if (d->n_values == 0) return "values must list at least one duration";
+        double sum = 0, sum2 = 0;
+        for (size_t i = 0; i < d->n_values; i++) {
+            if (!isfinite(d->values[i]) || d->values[i] < 0) return "values must all be >= 0";
+            sum += d->values[i];
+        }
+        d->mean_s = sum / (double)d->n_values;
+        for (size_t i = 0; i < d->n_values; i++)
+            sum2 += (d->values[i] - d->mean_s) * (d->values[i] - d->mean_s);
+        d->cv = d->mean_s > 0 ? sqrt(sum2 / (double)d->n_values) / d->mean_s : 0;
+        return NULL;
+    }
+    case DIST_N_KINDS:
+        break;
+    }
+    return "unknown distribution";
+}
+
+double dist_draw(const struct dist *d, gsl_rng *r)
+{
+    switch (d->kind) {
+    case DIST_EXPONENTIAL:
+        return gsl_ran_exponential(r, d->mean_s);
+    case DIST_DETERMINISTIC:
+        return d->mean_s;
+    case DIST_UNIFORM:
+        return gsl_ran_flat(r, d->min_s, d->max_s);
+    case DIST_LOGNORMAL:
+        return gsl_ran_lognormal(r, d->p1, d->p2);
+    case DIST_GAMMA:
+    case DIST_ERLANG:
+        return gsl_ran_gamma(r, d->p1, d->p2);
+    case DIST_WEIBULL:
+        return gsl_ran_weibull(r, d->p1, d->p2);
+    case DIST_EMPIRICAL:
+        return d->values[gsl_rng_uniform_int(r, d->n_values)];
+    case DIST_NONE:
+    case DIST_N_KINDS:
+        break;
+    }
+    return HUGE_VAL;
+}
+
+double dist_mean(const struct dist *d)
+{
+    return d->kind == DIST_NONE ? HUGE_VAL : d->mean_s;
+}
+
+double dist_scv(const struct dist *d)
+{
+    return d->cv * d->cv;
+}
+
+void dist_fini(struct dist *d)
+{
+    free(d->values);
+    d->values = NULL;
+    d->n_values = 0;
+}

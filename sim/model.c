@@ -1,0 +1,80 @@
+/* model: lifetime of a model spec, and the per-class tallies turned into metrics.  The metric
+ * definitions here are the ones docs/output.md documents; every command uses them. */
+#include "model.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const metric_names[MET_N] = {
+    "offered",     "handled",       "abandoned",  "abandon_rate",
+    "p_wait",      "asa_s",         "wait_mean_s", "service_level",
+    "service_level_excl_short_abandons", "wait_p50_s", "wait_p90_s", "wait_p99_s",
+    "occupancy",   "overtime_agent_s",
+};
+
+void model_spec_free(struct model_spec *m)
+{
+    if (m == NULL) return;
+    for (int c = 0; c < m->n_channels; c++) {
+        free(m->channels[c].name);
+        free(m->channels[c].rate_per_s);
+        dist_fini(&m->channels[c].service);
+        dist_fini(&m->channels[c].patience);
+    }
+    free(m->channels);
+    for (int g = 0; g < m->n_groups; g++) {
+        free(m->groups[g].name);
+        free(m->groups[g].agents);
+        free(m->groups[g].skills);
+    }
+    free(m->groups);
+    memset(m, 0, sizeof *m);
+}
+
+void tally_reset(struct tally *t)
+{
+    memset(t, 0, sizeof *t);
+}
+
+void tally_add(struct tally *into, const struct tally *from)
+{
+    into->offered += from->offered;
+    into->handled += from->handled;
+    into->abandoned += from->abandoned;
+    into->queued += from->queued;
+    into->answered += from->answered;
+    into->answered_in_sl += from->answered_in_sl;
+    into->abandoned_in_sl += from->abandoned_in_sl;
+    into->wait_answered_s += from->wait_answered_s;
+    into->wait_all_s += from->wait_all_s;
+    into->busy_agent_s += from->busy_agent_s;
+    into->staffed_agent_s += from->staffed_agent_s;
+    hist_merge(&into->wait_answered, &from->wait_answered);
+}
+
+/* num / den, undefined (NaN) when there is nothing to divide by. */
+static double ratio(double num, double den)
+{
+    return den > 0 ? num / den : (double)NAN;
+}
+
+void tally_metrics(const struct tally *t, double *v)
+{
+    double offered = (double)t->offered;
+    double finished = (double)(t->answered + t->abandoned);
+    v[MET_OFFERED] = offered;
+    v[MET_HANDLED] = (double)t->handled;
+    v[MET_ABANDONED] = (double)t->abandoned;
+    v[MET_ABANDON_RATE] = ratio((double)t->abandoned, offered);
+    v[MET_P_WAIT] = ratio((double)t->queued, offered);
+    v[MET_ASA] = ratio(t->wait_answered_s, (double)t->answered);
+    v[MET_WAIT_MEAN] = ratio(t->wait_all_s, finished);
+    v[MET_SL] = ratio((double)t->answered_in_sl, offered);
+    v[MET_SL_EXCL] = ratio((double)t->answered_in_sl, offered - (double)t->abandoned_in_sl);
+    v[MET_WAIT_P50] = hist_quantile(&t->wait_answered, 0.50);
+    v[MET_WAIT_P90] = hist_quantile(&t->wait_answered, 0.90);
+    v[MET_WAIT_P99] = hist_quantile(&t->wait_answered, 0.99);
+    v[MET_OCCUPANCY] = ratio(t->busy_agent_s, t->staffed_agent_s);
+    v[MET_OVERTIME] = (double)NAN;
+}

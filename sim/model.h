@@ -1,0 +1,121 @@
+/* model: the model specification (plain data produced by conf, read by the simulator) and the
+ * results of a run (plain data produced by the simulator, read by report and json).  Neither holds
+ * a pointer into libconfig or into the simulator's state.  Times are seconds, rates per second
+ * internally (configs speak per hour; conf converts). */
+#ifndef CCSIM_MODEL_H
+#define CCSIM_MODEL_H
+
+#include "dist.h"
+#include "stats.h"
+
+#include <stdint.h>
+
+enum model_mode {
+    MODE_STEADY, /* warm-up contacts, then counted contacts, one interval */
+    MODE_DAY     /* planning intervals with their own rates and staffing, then close */
+};
+
+struct channel_spec {
+    char *name;            /* owned */
+    double *rate_per_s;    /* arrival rate per interval, 1/s; owned, n_intervals long */
+    struct dist service;   /* handle time (work content) drawn at arrival */
+    struct dist patience;  /* DIST_NONE: contacts never abandon */
+    double sl_seconds;     /* service-level threshold T, s */
+};
+
+struct group_spec {
+    char *name;    /* owned */
+    int *agents;   /* agents on duty per interval; owned, n_intervals long */
+    int *skills;   /* channel indices served, in routing order; owned */
+    int n_skills;
+};
+
+struct model_spec {
+    enum model_mode mode;
+    int n_intervals;         /* 1 in steady mode */
+    double interval_s;       /* day mode: interval length, s */
+    double day_start_s;      /* day mode: clock time of the first interval, s after midnight */
+    long long contacts;      /* steady mode: counted arrivals per replication */
+    long long warmup_contacts; /* steady mode: arrivals simulated first and not counted */
+    int n_channels;
+    struct channel_spec *channels; /* owned */
+    int n_groups;
+    struct group_spec *groups;     /* owned */
+    uint64_t seed;           /* master seed */
+    int replications;
+};
+
+void model_spec_free(struct model_spec *m);
+
+/* ---- Results ---- */
+
+enum metric {
+    MET_OFFERED,
+    MET_HANDLED,
+    MET_ABANDONED,
+    MET_ABANDON_RATE,
+    MET_P_WAIT,
+    MET_ASA,
+    MET_WAIT_MEAN,
+    MET_SL,
+    MET_SL_EXCL,
+    MET_WAIT_P50,
+    MET_WAIT_P90,
+    MET_WAIT_P99,
+    MET_OCCUPANCY,
+    MET_OVERTIME,    /* day mode, total scope only: staffed agent-seconds after the close */
+    MET_N
+};
+
+/* JSON names of the metrics, in enum order. */
+extern const char *const metric_names[MET_N];
+
+/* Counters of one class (an interval and channel, or an aggregate) in one replication. */
+struct tally {
+    uint64_t offered, handled, abandoned;
+    uint64_t queued;            /* had to wait (found no idle agent) */
+    uint64_t answered;          /* reached an agent (handled once their service ends) */
+    uint64_t answered_in_sl;    /* answered with wait <= sl_seconds */
+    uint64_t abandoned_in_sl;   /* abandoned with wait <= sl_seconds */
+    double wait_answered_s;     /* sum of waits of answered contacts, s */
+    double wait_all_s;          /* sum of waits of all finished contacts, s */
+    double busy_agent_s;        /* agent-seconds serving (occupancy numerator) */
+    double staffed_agent_s;     /* agent-seconds on duty (occupancy denominator) */
+    struct hist wait_answered;  /* waits of answered contacts */
+};
+
+void tally_reset(struct tally *t);
+void tally_add(struct tally *into, const struct tally *from);
+/* Fills values[MET_N] from t; undefined metrics (no denominator) are NaN. */
+void tally_metrics(const struct tally *t, double *values);
+
+/* Scopes: 0 is the total, 1 + c is channel c, then (1 + n_channels) + i * n_channels + c is
+ * interval i and channel c (day mode only). */
+static inline int results_n_scopes(const struct model_spec *m)
+{
+    return 1 + m->n_channels + (m->mode == MODE_DAY ? m->n_intervals * m->n_channels : 0);
+}
+
+struct results {
+    int replications;
+    int n_scopes;
+    double *values;          /* [rep][scope][metric]; owned */
+    struct stat_summary *summary; /* [scope][metric]; owned */
+    uint64_t events;         /* events handled over all replications (stale timers excluded) */
+    uint64_t stale_events;   /* cancelled timers dropped */
+    double wall_s;           /* wall-clock time of the simulation, s */
+};
+
+static inline double *results_value(const struct results *r, int rep, int scope, int metric)
+{
+    return &r->values[((size_t)rep * r->n_scopes + scope) * MET_N + metric];
+}
+
+typedef void sim_progress_fn(void *ctx, int done, int total);
+
+/* Runs all replications of m (seed m->seed) and summarizes them.  Caller owns the result
+ * (results_free).  progress, when not NULL, is called with ctx after each replication. */
+struct results *sim_run(const struct model_spec *m, sim_progress_fn *progress, void *ctx);
+void results_free(struct results *r);
+
+#endif

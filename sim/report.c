@@ -1,0 +1,154 @@
+/* report: text and JSON renderings of results.  The JSON field names are a stable interface
+ * (docs/output.md): later versions add fields, never rename them. */
+#include "report.h"
+
+#include "json.h"
+
+#include <math.h>
+#include <string.h>
+
+/* ==== JSON ==== */
+
+static void json_metrics(struct json *j, const char *key, const struct results *r, int scope,
+                         int with_overtime)
+{
+    json_begin_object(j, key);
+    for (int k = 0; k < MET_N; k++) {
+        if (k == MET_OVERTIME && !with_overtime) continue;
+        const struct stat_summary *s = &r->summary[scope * MET_N + k];
+        json_begin_object(j, metric_names[k]);
+        json_number(j, "mean", s->mean);
+        json_number(j, "ci95", s->ci95);
+        json_int(j, "n", s->n);
+        json_end_object(j);
+    }
+    json_end_object(j);
+}
+
+void report_json(FILE *out, const struct report_meta *meta, const struct model_spec *m,
+                 const struct results *r)
+{
+    struct json j;
+    json_init(&j, out, 1);
+    json_begin_object(&j, NULL);
+    json_string(&j, "ccsim", CCSIM_VERSION);
+    json_string(&j, "config", meta->config_path);
+    json_string(&j, "mode", m->mode == MODE_DAY ? "day" : "steady");
+    json_int(&j, "replications", r->replications);
+    json_int(&j, "seed", (long long)m->seed);
+    json_string(&j, "rng", "mt19937");
+    json_metrics(&j, "total", r, 0, m->mode == MODE_DAY);
+    json_begin_object(&j, "channels");
+    for (int c = 0; c < m->n_channels; c++)
+        json_metrics(&j, m->channels[c].name, r, 1 + c, 0);
+    json_end_object(&j);
+    json_begin_array(&j, "intervals");
+    if (m->mode == MODE_DAY)
+        for (int i = 0; i < m->n_intervals; i++) {
+            json_begin_object(&j, NULL);
+            json_number(&j, "start_s", m->day_start_s + i * m->interval_s);
+            json_begin_object(&j, "channels");
+            for (int c = 0; c < m->n_channels; c++)
+                json_metrics(&j, m->channels[c].name, r, 1 + m->n_channels + i * m->n_channels + c,
+                             0);
+            json_end_object(&j);
+            json_end_object(&j);
+        }
+    json_end_array(&j);
+    json_begin_object(&j, "perf");
+    json_int(&j, "events", (long long)r->events);
+    json_int(&j, "stale_events", (long long)r->stale_events);
+    json_number(&j, "wall_s", r->wall_s);
+    json_number(&j, "events_per_s", r->wall_s > 0 ? (double)r->events / r->wall_s : (double)NAN);
+    json_end_object(&j);
+    json_end_object(&j);
+    json_finish(&j);
+}
+
+/* ==== Text ==== */
+
+struct column {
+    int metric;
+    const char *heading;
+    double scale; /* shown value = metric * scale (percentages) */
+    int decimals;
+};
+
+static const struct column columns[] = {
+    {MET_OFFERED, "offered", 1, 1},        {MET_ABANDON_RATE, "aband %", 100, 2},
+    {MET_P_WAIT, "P(wait) %", 100, 2},     {MET_SL, "SL %", 100, 2},
+    {MET_ASA, "ASA s", 1, 2},              {MET_WAIT_MEAN, "wait s", 1, 2},
+    {MET_WAIT_P90, "p90 s", 1, 1},         {MET_OCCUPANCY, "occ %", 100, 2},
+};
+#define N_COLUMNS ((int)(sizeof columns / sizeof columns[0]))
+
+static void cell(FILE *out, const struct stat_summary *s, const struct column *col, int ci)
+{
+    char buf[64];
+    if (!isfinite(s->mean))
+        snprintf(buf, sizeof buf, "-");
+    else if (ci && isfinite(s->ci95))
+        snprintf(buf, sizeof buf, "%.*f ± %.*f", col->decimals, s->mean * col->scale,
+                 col->decimals, s->ci95 * col->scale);
+    else
+        snprintf(buf, sizeof buf, "%.*f", col->decimals, s->mean * col->scale);
+    /* "±" is two bytes and one column: pad by display width. */
+    int width = (int)strlen(buf) - (strstr(buf, "±") ? 1 : 0);
+    fprintf(out, " %*s%s", 18 - width, "", buf);
+}
+
+static void header_row(FILE *out, const char *first)
+{
+    fprintf(out, "%-14s", first);
+    for (int k = 0; k < N_COLUMNS; k++)
+        fprintf(out, " %18s", columns[k].heading);
+    fputc('\n', out);
+}
+
+static void metric_row(FILE *out, const char *label, const struct results *r, int scope, int ci)
+{
+    fprintf(out, "%-14s", label);
+    for (int k = 0; k < N_COLUMNS; k++)
+        cell(out, &r->summary[scope * MET_N + columns[k].metric], &columns[k], ci);
+    fputc('\n', out);
+}
+
+void report_text(FILE *out, const struct report_meta *meta, const struct model_spec *m,
+                 const struct results *r)
+{
+    fprintf(out, "ccsim %s  config %s  mode %s  seed %llu  replications %d\n", CCSIM_VERSION,
+            meta->config_path, m->mode == MODE_DAY ? "day" : "steady",
+            (unsigned long long)m->seed, r->replications);
+    if (m->mode == MODE_STEADY)
+        fprintf(out, "steady state: %lld warm-up + %lld counted contacts per replication\n",
+                m->warmup_contacts, m->contacts);
+    else
+        fprintf(out, "day: %d intervals of %g min from %02d:%02d\n", m->n_intervals,
+                m->interval_s / 60, (int)(m->day_start_s / 3600),
+                (int)fmod(m->day_start_s / 60, 60));
+    fprintf(out, "values are means over replications ± 95 %% confidence half-width\n\n");
+    header_row(out, "scope");
+    for (int c = 0; c < m->n_channels; c++)
+        metric_row(out, m->channels[c].name, r, 1 + c, 1);
+    if (m->n_channels > 1) metric_row(out, "total", r, 0, 1);
+    if (m->mode == MODE_DAY) {
+        const struct stat_summary *ot = &r->summary[MET_OVERTIME];
+        fprintf(out, "\novertime after close: %.1f agent-minutes", ot->mean / 60);
+        if (isfinite(ot->ci95)) fprintf(out, " ± %.1f", ot->ci95 / 60);
+        fputc('\n', out);
+        for (int c = 0; c < m->n_channels; c++) {
+            fprintf(out, "\nper interval, channel %s (by arrival interval; occupancy by time)\n",
+                    m->channels[c].name);
+            header_row(out, "start");
+            for (int i = 0; i < m->n_intervals; i++) {
+                char label[16];
+                int mins = (int)lround((m->day_start_s + i * m->interval_s) / 60);
+                snprintf(label, sizeof label, "%02d:%02d", mins / 60 % 100, mins % 60);
+                metric_row(out, label, r, 1 + m->n_channels + i * m->n_channels + c, 0);
+            }
+        }
+    }
+    fprintf(out, "\n%llu events in %.2f s (%.1f million events/s)\n",
+            (unsigned long long)r->events, r->wall_s,
+            r->wall_s > 0 ? (double)r->events / r->wall_s / 1e6 : 0.0);
+}

@@ -1,0 +1,33 @@
+/* rng: one GSL generator per (master seed, replication, purpose, index).  Each stream's seed is a
+ * SplitMix64 hash of those four numbers, so a replication's draws depend on nothing else: not on
+ * the thread or rank that runs it, nor on how many other streams exist.  Streams are MT19937
+ * (GSL), whose seeding takes 32 bits: two of N streams share a seed with probability about
+ * N^2 / 2^33, negligible for the few streams a replication uses (see docs/design.md). */
+#ifndef CCSIM_RNG_H
+#define CCSIM_RNG_H
+
+#include <gsl/gsl_rng.h>
+#include <stdint.h>
+
+/* What a stream is for.  Appending a purpose keeps every existing stream unchanged; renumbering
+ * one changes every result (tests/unit/test_rng.c pins the first draws). */
+enum rng_purpose {
+    RNG_ARRIVALS = 0, /* inter-arrival times, index = channel */
+    RNG_SERVICE = 1,  /* work content drawn at arrival, index = channel */
+    RNG_PATIENCE = 2, /* patience drawn at arrival, index = channel */
+    RNG_N_PURPOSES
+};
+
+/* SplitMix64 finalizer: a bijection on 64-bit words with good avalanche. */
+uint64_t rng_mix64(uint64_t x);
+
+/* The seed of stream (master, rep, purpose, index). */
+uint64_t rng_stream_seed(uint64_t master, uint64_t rep, unsigned purpose, uint64_t index);
+
+/* Caller owns the generator (gsl_rng_free). */
+gsl_rng *rng_alloc(void);
+/* Re-seeds r as stream (master, rep, purpose, index). */
+void rng_seed_stream(gsl_rng *r, uint64_t master, uint64_t rep, unsigned purpose,
+                     uint64_t index);
+
+#endif

@@ -1,0 +1,136 @@
+/* util: allocation wrappers, die/warn, the always-on ensure, and the GSL error handler. */
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (p == NULL) die("out of memory allocating %zu bytes", n);
+    return p;
+}
+
+void *xcalloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (p == NULL) die("out of memory allocating %zu x %zu bytes", count, size);
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (q == NULL) die("out of memory allocating %zu bytes", n);
+    return q;
+}
+
+char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = xmalloc(n);
+    memcpy(p, s, n);
+    return p;
+}
+
+static void vreport(const char *fmt, va_list ap, int saved_errno)
+{
+    size_t len = strlen(fmt);
+    fputs("ccsim: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    if (len > 0 && fmt[len - 1] == ':') fprintf(stderr, " %s", strerror(saved_errno));
+    fputc('\n', stderr);
+}
+
+void die(const char *fmt, ...)
+{
+    int saved_errno = errno;
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(fmt, ap, saved_errno);
+    va_end(ap);
+    exit(EXIT_RUNTIME);
+}
+
+void warn(const char *fmt, ...)
+{
+    int saved_errno = errno;
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(fmt, ap, saved_errno);
+    va_end(ap);
+}
+
+void sim_ensure_failed(const char *cond, const char *file, int line, const char *func)
+{
+    fprintf(stderr, "%s:%d: %s: failed: %s\n", file, line, func, cond);
+    abort();
+}
+
+void ccsim_gsl_handler(const char *reason, const char *file, int line, int gsl_errno)
+{
+    fprintf(stderr, "ccsim: internal error: GSL %s:%d: %s (code %d)\n", file, line, reason,
+            gsl_errno);
+    abort();
+}
+
+int outfile_open(struct outfile *o, const char *path)
+{
+    o->path = o->tmp = NULL;
+    if (strcmp(path, "-") == 0) {
+        o->f = stdout;
+        return 0;
+    }
+    size_t n = strlen(path) + 16;
+    o->tmp = xmalloc(n);
+    snprintf(o->tmp, n, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        free(o->tmp);
+        o->tmp = NULL;
+        return -1;
+    }
+    o->f = fdopen(fd, "w");
+    if (o->f == NULL) {
+        int e = errno;
+        close(fd);
+        unlink(o->tmp);
+        free(o->tmp);
+        o->tmp = NULL;
+        errno = e;
+        return -1;
+    }
+    o->path = xstrdup(path);
+    return 0;
+}
+
+int outfile_commit(struct outfile *o)
+{
+    int failed = fflush(o->f) != 0 || ferror(o->f);
+    if (o->path == NULL) return failed ? -1 : 0;
+    int e = errno;
+    if (fclose(o->f) != 0) failed = 1, e = errno;
+    o->f = NULL;
+    if (!failed && rename(o->tmp, o->path) != 0) failed = 1, e = errno;
+    if (failed) unlink(o->tmp);
+    free(o->tmp);
+    free(o->path);
+    o->tmp = o->path = NULL;
+    errno = e;
+    return failed ? -1 : 0;
+}
+
+void outfile_abort(struct outfile *o)
+{
+    if (o->path == NULL) return;
+    if (o->f) fclose(o->f);
+    unlink(o->tmp);
+    free(o->tmp);
+    free(o->path);
+    o->f = NULL;
+    o->tmp = o->path = NULL;
+}

@@ -1,0 +1,46 @@
+/* util: allocation that never returns NULL, and the two ways a command reports trouble.
+ * A batch tool has no use for out-of-memory recovery, so xmalloc and friends die instead (suckless
+ * ecalloc).  die() appends strerror(errno) when the format ends in ':'. */
+#ifndef CCSIM_UTIL_H
+#define CCSIM_UTIL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define UNUSED(v) ((void)(v))
+
+/* Exit statuses, documented in docs/cli.md. */
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+
+/* Prints "ccsim: <message>" to stderr and exits with EXIT_RUNTIME. */
+void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Prints "ccsim: <message>" to stderr and returns. */
+void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Always-on check that protects results; reports file:line: func: failed: cond and aborts. */
+#define SIM_ENSURE(c) ((c) ? (void)0 : sim_ensure_failed(#c, __FILE__, __LINE__, __func__))
+void sim_ensure_failed(const char *cond, const char *file, int line, const char *func)
+    __attribute__((noreturn));
+
+/* Installed at startup: GSL errors mean validation missed something, so they abort. */
+void ccsim_gsl_handler(const char *reason, const char *file, int line, int gsl_errno);
+
+/* Output files are written to a temporary file in the same folder and renamed into place, so a
+ * reader never sees half a file and a failed run leaves an earlier result intact.  "-" is stdout.
+ * outfile_open returns NULL (with errno) on failure; outfile_commit flushes, checks for write
+ * errors (a full disk), renames, and returns 0, or -1 with the temporary removed. */
+struct outfile {
+    FILE *f;
+    char *path; /* owned; NULL for stdout */
+    char *tmp;  /* owned */
+};
+int outfile_open(struct outfile *o, const char *path);
+int outfile_commit(struct outfile *o);
+void outfile_abort(struct outfile *o);
+
+#endif
