@@ -324,18 +324,19 @@ static void missing(struct loader *L, const config_setting_t *parent, const char
 
 static int in_bounds(struct loader *L, const config_setting_t *s, double v)
 {
-    char path[256];
+    char path[256], owner[256];
     path_of(s, path, sizeof path);
     const struct key *k = schema_find(path);
     if (k == NULL && config_setting_parent(s) != NULL) {
-        path_of(config_setting_parent(s), path, sizeof path);
-        k = schema_find(path);
+        /* An element of a per-interval list takes its list's bounds. */
+        path_of(config_setting_parent(s), owner, sizeof owner);
+        k = schema_find(owner);
     }
     if (k == NULL || (v >= k->min && v <= k->max)) return 1;
     if (k->max >= BIG)
-        fail(L, s, "%s: %g is out of range (must be >= %g)", path, v, k->min);
+        fail(L, s, "%s: %.10g is out of range (must be >= %.10g)", path, v, k->min);
     else
-        fail(L, s, "%s: %g is out of range [%g, %g]", path, v, k->min, k->max);
+        fail(L, s, "%s: %.10g is out of range [%.10g, %.10g]", path, v, k->min, k->max);
     return 0;
 }
 

@@ -103,6 +103,7 @@ struct results {
     struct stat_summary *summary; /* [scope][metric]; owned */
     uint64_t events;         /* events handled over all replications (stale timers excluded) */
     uint64_t stale_events;   /* cancelled timers dropped */
+    uint64_t arrivals;       /* contacts simulated over all replications, warm-up included */
     double wall_s;           /* wall-clock time of the simulation, s */
 };
 

@@ -6,8 +6,17 @@
 
 #include <math.h>
 #include <string.h>
+#include <sys/resource.h>
 
 /* ==== JSON ==== */
+
+/* Peak resident memory of this process so far, KiB (Linux reports ru_maxrss in KiB). */
+static long long peak_rss_kib(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0) return -1;
+    return (long long)ru.ru_maxrss;
+}
 
 static void json_metrics(struct json *j, const char *key, const struct results *r, int scope,
                          int with_overtime)
@@ -58,8 +67,11 @@ void report_json(FILE *out, const struct report_meta *meta, const struct model_s
     json_begin_object(&j, "perf");
     json_int(&j, "events", (long long)r->events);
     json_int(&j, "stale_events", (long long)r->stale_events);
+    json_int(&j, "contacts", (long long)r->arrivals);
     json_number(&j, "wall_s", r->wall_s);
     json_number(&j, "events_per_s", r->wall_s > 0 ? (double)r->events / r->wall_s : (double)NAN);
+    json_number(&j, "contacts_per_s", r->wall_s > 0 ? (double)r->arrivals / r->wall_s : (double)NAN);
+    json_int(&j, "peak_rss_kib", peak_rss_kib());
     json_end_object(&j);
     json_end_object(&j);
     json_finish(&j);

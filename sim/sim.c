@@ -654,6 +654,7 @@ static void rep_collect(struct rep *r, struct results *res, int rep_index)
     }
     res->events += r->events;
     res->stale_events += r->stale;
+    res->arrivals += r->arrivals;
 }
 
 static double wall_clock_s(void)

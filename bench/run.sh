@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# make bench: the Erlang A reference (configs/erlang.cfg) with 100 agents at load 0.95 over
+# 10 million counted contacts, one replication, on a -O2 -DNDEBUG build.  Prints one line of JSON
+# and one readable line.  Figures come from the run's own perf block (wall clock, events handled,
+# getrusage peak RSS).
+set -eu
+bin=${1:-build/bench/ccsim}
+cd "$(dirname "$0")/.."
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+"$bin" run configs/erlang.cfg --quiet --reps 1 --set agents=100 --set arrivals_per_hour=1900.0 \
+    --set aht_s=180.0 --set abandonment=true --set patience_s=300.0 \
+    --set contacts=10000000 --set warmup_contacts=100000 --json "$out" >/dev/null
+# The perf block is flat; pull its fields without needing jq.
+field() { sed -n "/\"perf\"/,/}/s/.*\"$1\": \([^,]*\).*/\1/p" "$out"; }
+events=$(field events); stale=$(field stale_events); contacts=$(field contacts)
+wall=$(field wall_s); eps=$(field events_per_s); cps=$(field contacts_per_s); rss=$(field peak_rss_kib)
+printf '{"bench":"erlang_a_100_agents_load_0.95","contacts":%s,"events":%s,"stale_events":%s,"wall_s":%s,"contacts_per_s":%s,"events_per_s":%s,"peak_rss_kib":%s}\n' \
+    "$contacts" "$events" "$stale" "$wall" "$cps" "$eps" "$rss"
+awk -v c="$cps" -v e="$eps" -v r="$rss" -v w="$wall" 'BEGIN {
+    printf "erlang A, 100 agents, load 0.95, 10.1 M contacts: %.2f M contacts/s, %.2f M events/s, peak RSS %.1f MiB, %.2f s\n", c / 1e6, e / 1e6, r / 1024, w }'

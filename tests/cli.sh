@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Command-line behaviour: exit codes, --help, --version, error messages, determinism, --set, and
+# that a rejected config leaves no output file.  One "ok: ..." or "FAIL ..." line per check.
+set -u
+cd "$(dirname "$0")/.."
+CCSIM=${CCSIM:-build/ccsim}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { echo "ok: $1"; }
+fail() { echo "FAIL tests/cli.sh: $1"; }
+check() { # check DESC CMD...: passes when CMD succeeds
+    local desc=$1; shift
+    if "$@"; then ok "$desc"; else fail "$desc"; fi
+}
+differs() { ! cmp -s "$@"; }
+status_of() { "$@" >"$tmp/out" 2>"$tmp/err"; echo $?; }
+
+check "--help exits 0" test "$(status_of "$CCSIM" --help)" = 0
+check "--help lists the run command" grep -q '^  run ' "$tmp/out"
+check "--version exits 0" test "$(status_of "$CCSIM" --version)" = 0
+check "--version prints the version" grep -qE '^ccsim [0-9]+\.[0-9]+\.[0-9]+$' "$tmp/out"
+check "no command exits 2" test "$(status_of "$CCSIM")" = 2
+check "unknown command exits 2" test "$(status_of "$CCSIM" frobnicate)" = 2
+check "unknown command points to --help" grep -q "ccsim --help" "$tmp/err"
+check "run --help exits 0" test "$(status_of "$CCSIM" run --help)" = 0
+check "run --help documents --set" grep -q -- '--set KEY=VALUE' "$tmp/out"
+check "run with an unknown flag exits 2" test "$(status_of "$CCSIM" run configs/erlang.cfg --frob)" = 2
+check "unknown flag message names it and points to help" \
+    grep -q "unknown option '--frob'" "$tmp/err"
+check "run without CONFIG exits 2" test "$(status_of "$CCSIM" run)" = 2
+check "run --reps 0 exits 2" test "$(status_of "$CCSIM" run configs/erlang.cfg --reps 0)" = 2
+check "missing config file exits 2" test "$(status_of "$CCSIM" run "$tmp/nope.cfg")" = 2
+check "missing config file is named" grep -q "nope.cfg" "$tmp/err"
+
+small=(--set contacts=20000 --set warmup_contacts=2000 --reps 3 --quiet)
+
+# A syntax error: file and line, exit 2, and the JSON file never appears.
+printf 'agents = 10;\naht_s = 180.0;\narrivals_per_hour = = 100.0;\n' >"$tmp/bad.cfg"
+check "syntax error exits 2" test "$(status_of "$CCSIM" run "$tmp/bad.cfg" --json "$tmp/bad.json")" = 2
+check "syntax error names file and line" grep -q "bad.cfg:3: syntax error" "$tmp/err"
+check "rejected config writes no JSON" test ! -e "$tmp/bad.json"
+check "rejected config leaves no temporary file" test -z "$(ls "$tmp" | grep tmp)"
+
+# A wrong type and a misspelled key are both reported, with lines.
+printf 'arrivals_per_hour = 100.0;\naht_s = "long";\nagents = 10;\ncontacs = 5;\ncontacts = 100;\n' >"$tmp/bad2.cfg"
+check "bad keys exit 2" test "$(status_of "$CCSIM" run "$tmp/bad2.cfg")" = 2
+check "wrong type reported with line" grep -qx "$tmp/bad2.cfg:2: aht_s: number expected, got string" "$tmp/err"
+check "misspelled key gets a suggestion" grep -qx "$tmp/bad2.cfg:4: contacs: unknown key (did you mean 'contacts'?)" "$tmp/err"
+
+# Determinism: same config and seed, byte-identical JSON apart from perf.
+strip_perf() { sed '/"perf"/,$d' "$1"; }
+"$CCSIM" run configs/erlang.cfg "${small[@]}" --json "$tmp/a.json" >/dev/null
+"$CCSIM" run configs/erlang.cfg "${small[@]}" --json "$tmp/b.json" >/dev/null
+"$CCSIM" run configs/erlang.cfg "${small[@]}" --seed 2 --json "$tmp/c.json" >/dev/null
+check "same seed gives byte-identical JSON" cmp -s <(strip_perf "$tmp/a.json") <(strip_perf "$tmp/b.json")
+check "JSON has a perf block" grep -q '"perf"' "$tmp/a.json"
+check "another seed gives different results" differs <(strip_perf "$tmp/a.json") <(strip_perf "$tmp/c.json")
+check "--seed is echoed" grep -q '"seed": 2,' "$tmp/c.json"
+check "--json - prints JSON on stdout" test "$(status_of "$CCSIM" run configs/erlang.cfg "${small[@]}" --json -)" = 0
+check "--json - stdout is the JSON document" cmp -s <(strip_perf "$tmp/out") <(strip_perf "$tmp/a.json")
+
+# --set changes the model and is validated.
+"$CCSIM" run configs/erlang.cfg "${small[@]}" --set agents=120 --json "$tmp/d.json" >/dev/null
+check "--set agents changes the results" differs <(strip_perf "$tmp/a.json") <(strip_perf "$tmp/d.json")
+check "--set of an unknown key exits 2" test "$(status_of "$CCSIM" run configs/erlang.cfg --set agnets=3)" = 2
+check "--set of an unknown key is named" grep -q -- "--set agnets" "$tmp/err"
+check "--set with a bad value exits 2" test "$(status_of "$CCSIM" run configs/erlang.cfg --set agents=many)" = 2
+check "--set out of range exits 2" test "$(status_of "$CCSIM" run configs/erlang.cfg --set aht_s=-5)" = 2
+
+# The shipped day configuration runs and reports every interval.
+check "default.cfg runs" test "$(status_of "$CCSIM" run configs/default.cfg --quiet --json "$tmp/day.json")" = 0
+check "default.cfg report has the 19:30 interval" grep -q '^19:30 ' "$tmp/out"
+check "default.cfg JSON has 24 intervals" test "$(grep -c '"start_s"' "$tmp/day.json")" = 24
+check "default.cfg JSON reports overtime" grep -q '"overtime_agent_s"' "$tmp/day.json"
+if command -v python3 >/dev/null; then
+    check "JSON parses (python3 json)" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/day.json"
+fi
