@@ -1,6 +1,7 @@
 /* cli: subcommand table, --help, --version and exit codes.  The table is data (git.c): adding a
  * command is one line here and one file cmd_<name>.c. */
 #include "cli.h"
+#include "conf.h"
 #include "util.h"
 
 #include <errno.h>
@@ -18,6 +19,7 @@ struct command {
 
 static const struct command commands[] = {
     {"run", cmd_run, "simulate a configuration and report metrics with confidence intervals"},
+    {"check", cmd_check, "validate a configuration and list every problem"},
     {"erlang", cmd_erlang, "exact Erlang B, C and A results (JSON)"},
 };
 
@@ -63,6 +65,18 @@ int cli_parse_long(const char *s, long *out)
     long v = strtol(s, &end, 10);
     if (end == s || *end != '\0' || errno == ERANGE) return -1;
     *out = v;
+    return 0;
+}
+
+int cli_split_override(const char *arg, struct conf_override *o)
+{
+    const char *eq = strchr(arg, '=');
+    if (eq == NULL || eq == arg) return -1;
+    char *key = xmalloc((size_t)(eq - arg) + 1);
+    memcpy(key, arg, (size_t)(eq - arg));
+    key[eq - arg] = '\0';
+    o->path = key;
+    o->value = eq + 1;
     return 0;
 }
 

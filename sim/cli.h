@@ -15,7 +15,13 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 int cli_parse_double(const char *s, double *out);
 int cli_parse_long(const char *s, long *out);
 
+/* Splits "KEY=VALUE" into o (path newly allocated, caller frees; value points into arg).
+ * Returns -1 when there is no '=' or the key is empty. */
+struct conf_override;
+int cli_split_override(const char *arg, struct conf_override *o);
+
 cmd_fn cmd_run;
+cmd_fn cmd_check;
 cmd_fn cmd_erlang;
 
 #endif

@@ -100,17 +100,11 @@ int cmd_run(int argc, char **argv)
                 goto done;
             }
         } else if ((v = flag_value(argc, argv, &i, "--set", &bad)) != NULL) {
-            const char *eq = strchr(v, '=');
-            if (eq == NULL || eq == v) {
+            if (cli_split_override(v, &sets[n_sets]) != 0) {
                 status = cli_usage_error("run", "--set: KEY=VALUE expected, got '%s'", v);
                 goto done;
             }
-            /* The key is copied; the value points into argv. */
-            char *key = xmalloc((size_t)(eq - v) + 1);
-            memcpy(key, v, (size_t)(eq - v));
-            key[eq - v] = '\0';
-            sets[n_sets].path = key;
-            sets[n_sets++].value = eq + 1;
+            n_sets++;
         } else if ((v = flag_value(argc, argv, &i, "--json", &bad)) != NULL) {
             json_path = v;
         } else if (bad) {

@@ -44,7 +44,7 @@ struct key {
 #define DIST_KEYS(p)                                                                               \
     {p, K_GROUP, 0, 0}, {p ".dist", K_STR, 0, 0}, {p ".mean_s", K_NUM, 0, BIG},                    \
         {p ".cv", K_NUM, 0, BIG}, {p ".min_s", K_NUM, 0, BIG}, {p ".max_s", K_NUM, 0, BIG},        \
-        {p ".shape", K_NUM, 0.05, BIG}, {p ".k", K_INT, 1, 1e6}, {p ".values", K_NUMS, 0, BIG},    \
+        {p ".shape", K_NUM, 0.05, 1000}, {p ".k", K_INT, 1, 1e6}, {p ".values", K_NUMS, 0, BIG},    \
         {p ".file", K_STR, 0, 0}
 
 static const struct key schema[] = {

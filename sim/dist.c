@@ -70,8 +70,11 @@ const char *dist_prepare(struct dist *d)
         return NULL;
     case DIST_WEIBULL:
         if (!positive(d->mean_s)) return "mean_s must be > 0";
-        /* Below 0.05 Gamma(1 + 1/k) overflows long before any real duration needs it. */
-        if (!isfinite(d->shape) || d->shape < 0.05) return "shape must be >= 0.05";
+        /* Below 0.05 Gamma(1 + 1/k) overflows long before any real duration needs it; above
+         * 1000 the cv formula loses precision to cancellation, and such a Weibull is a
+         * deterministic duration in all but name. */
+        if (!isfinite(d->shape) || d->shape < 0.05 || d->shape > 1000)
+            return "shape must be in [0.05, 1000]";
         d->p1 = d->mean_s / gsl_sf_gamma(1 + 1 / d->shape);
         d->p2 = d->shape;
         d->cv = sqrt(gsl_sf_gamma(1 + 2 / d->shape) / pow(gsl_sf_gamma(1 + 1 / d->shape), 2) - 1);

@@ -21,6 +21,11 @@ int hist_bin(double x)
     if (x < HIST_LINEAR_S) return 1 + (int)x;
     double k = floor(log(x / HIST_LINEAR_S) / log(HIST_GROWTH));
     int bin = 1 + LINEAR_BINS + (int)fmin(k, HIST_BINS - LINEAR_BINS - 2);
+    /* log and pow round differently at the edges; the edges hist_bin_lo/hi report decide. */
+    if (bin > 1 + LINEAR_BINS && x < hist_bin_lo(bin))
+        bin--;
+    else if (bin < HIST_BINS - 1 && x >= hist_bin_hi(bin))
+        bin++;
     return bin;
 }
 

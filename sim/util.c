@@ -37,6 +37,8 @@ char *xstrdup(const char *s)
     return p;
 }
 
+static void vreport(const char *fmt, va_list ap, int saved_errno) __attribute__((format(printf, 1, 0)));
+
 static void vreport(const char *fmt, va_list ap, int saved_errno)
 {
     size_t len = strlen(fmt);
