@@ -25,6 +25,8 @@ static void usage(FILE *out)
             "                    may be repeated\n"
             "  --json FILE       also write the JSON document to FILE; '-' prints it on\n"
             "                    stdout instead of the text report\n"
+            "  --csv DIR         write DIR/total.csv and DIR/intervals.csv (created if needed)\n"
+            "  --log FILE        write a call-by-call CSV trace of counted contacts ('-': stdout)\n"
             "  --quiet           no progress bar\n"
             "  -h, --help        this help\n\n"
             "Examples:\n"
@@ -74,10 +76,10 @@ static const char *flag_value(int argc, char **argv, int *i, const char *name, i
 
 int cmd_run(int argc, char **argv)
 {
-    const char *config = NULL, *json_path = NULL;
+    const char *config = NULL, *json_path = NULL, *csv_dir = NULL, *log_path = NULL;
     long reps = -1, seed = -1;
     int quiet = 0;
-    struct conf_override *sets = xcalloc((size_t)argc, sizeof *sets);
+    struct conf_override *sets = xcalloc((size_t)argc + 2, sizeof *sets);
     int n_sets = 0, status = EXIT_OK;
 
     for (int i = 1; i < argc; i++) {
@@ -107,6 +109,10 @@ int cmd_run(int argc, char **argv)
             n_sets++;
         } else if ((v = flag_value(argc, argv, &i, "--json", &bad)) != NULL) {
             json_path = v;
+        } else if ((v = flag_value(argc, argv, &i, "--csv", &bad)) != NULL) {
+            csv_dir = v;
+        } else if ((v = flag_value(argc, argv, &i, "--log", &bad)) != NULL) {
+            log_path = v;
         } else if (bad) {
             status = cli_usage_error("run", "%s needs a value", a);
             goto done;
@@ -125,6 +131,18 @@ int cmd_run(int argc, char **argv)
         goto done;
     }
 
+    /* --reps and --seed are overrides like any --set, so the effective config echoes them. */
+    char reps_text[32], seed_text[32];
+    if (reps > 0) {
+        snprintf(reps_text, sizeof reps_text, "%ld", reps);
+        sets[n_sets].path = xstrdup("replications");
+        sets[n_sets++].value = reps_text;
+    }
+    if (seed >= 0) {
+        snprintf(seed_text, sizeof seed_text, "%ld", seed);
+        sets[n_sets].path = xstrdup("seed");
+        sets[n_sets++].value = seed_text;
+    }
     struct model_spec m;
     struct diag d;
     diag_init(&d);
@@ -135,14 +153,23 @@ int cmd_run(int argc, char **argv)
         goto done;
     }
     diag_fini(&d);
-    if (reps > 0) m.replications = (int)reps;
-    if (seed >= 0) m.seed = (uint64_t)seed;
 
+    struct outfile log = {NULL, NULL, NULL};
+    if (log_path != NULL && outfile_open(&log, log_path) != 0) {
+        warn("cannot write '%s':", log_path);
+        model_spec_free(&m);
+        status = EXIT_RUNTIME;
+        goto done;
+    }
     struct progress prog = {mono_s(), 0};
     int show = !quiet && isatty(STDERR_FILENO);
-    struct results *r = sim_run(&m, show ? show_progress : NULL, &prog);
+    struct sim_hooks hooks = {show ? show_progress : NULL, &prog, log.f};
+    struct results *r = sim_run(&m, &hooks);
     struct report_meta meta = {config};
-    int json_to_stdout = json_path != NULL && strcmp(json_path, "-") == 0;
+    if (log_path != NULL && outfile_commit(&log) != 0) {
+        warn("cannot write '%s':", log_path);
+        status = EXIT_RUNTIME;
+    }
     if (json_path != NULL) {
         struct outfile o;
         if (outfile_open(&o, json_path) != 0) {
@@ -156,7 +183,10 @@ int cmd_run(int argc, char **argv)
             }
         }
     }
-    if (!json_to_stdout) {
+    if (csv_dir != NULL && report_csv(csv_dir, &m, r) != 0) status = EXIT_RUNTIME;
+    int json_to_stdout = json_path != NULL && strcmp(json_path, "-") == 0;
+    int log_to_stdout = log_path != NULL && strcmp(log_path, "-") == 0;
+    if (!json_to_stdout && !log_to_stdout) {
         report_text(stdout, &meta, &m, r);
         if (fflush(stdout) != 0 || ferror(stdout)) {
             warn("cannot write the report:");

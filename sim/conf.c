@@ -10,6 +10,7 @@
  * one channel "voice" and one group "agents" in steady mode, the same code path as any model. */
 #include "conf.h"
 
+#include "json.h"
 #include "util.h"
 
 #include <errno.h>
@@ -729,9 +730,34 @@ static void check_model(struct loader *L, const struct model_spec *m)
 
 /* ==== Overrides ==== */
 
+/* A --set of a scalar key the schema knows but the file leaves out (sl_seconds, seed, ...) adds
+ * it to its group, which must exist.  Returns the new setting, or NULL. */
+static config_setting_t *add_missing(config_t *cfg, const char *path)
+{
+    const struct key *k = schema_find(path);
+    if (k == NULL || (k->type != K_INT && k->type != K_NUM && k->type != K_BOOL &&
+                      k->type != K_STR))
+        return NULL;
+    const char *dot = strrchr(path, '.');
+    config_setting_t *parent = config_root_setting(cfg);
+    if (dot != NULL) {
+        char *head = xstrdup(path);
+        head[dot - path] = '\0';
+        parent = config_lookup(cfg, head);
+        free(head);
+    }
+    if (parent == NULL || config_setting_type(parent) != CONFIG_TYPE_GROUP) return NULL;
+    int type = k->type == K_INT   ? CONFIG_TYPE_INT64
+               : k->type == K_NUM ? CONFIG_TYPE_FLOAT
+               : k->type == K_BOOL ? CONFIG_TYPE_BOOL
+                                   : CONFIG_TYPE_STRING;
+    return config_setting_add(parent, dot ? dot + 1 : path, type);
+}
+
 static void apply_override(struct loader *L, config_t *cfg, const struct conf_override *o)
 {
     config_setting_t *s = config_lookup(cfg, o->path);
+    if (s == NULL) s = add_missing(cfg, o->path);
     if (s == NULL) {
         diag_add(L->d, NULL, 0, "--set %s: no such setting in %s", o->path, L->file);
         L->errors++;
@@ -783,6 +809,62 @@ static void apply_override(struct loader *L, config_t *cfg, const struct conf_ov
     L->errors++;
 }
 
+/* ==== Effective configuration ==== */
+
+/* Writes setting s (and everything below it) as JSON. */
+static void render(struct json *j, const char *key, const config_setting_t *s)
+{
+    switch (config_setting_type(s)) {
+    case CONFIG_TYPE_GROUP:
+    case CONFIG_TYPE_ARRAY:
+    case CONFIG_TYPE_LIST: {
+        int group = config_setting_type(s) == CONFIG_TYPE_GROUP;
+        if (group)
+            json_begin_object(j, key);
+        else
+            json_begin_array(j, key);
+        for (int i = 0; i < config_setting_length(s); i++) {
+            const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+            render(j, group ? config_setting_name(e) : NULL, e);
+        }
+        if (group)
+            json_end_object(j);
+        else
+            json_end_array(j);
+        break;
+    }
+    case CONFIG_TYPE_INT:
+    case CONFIG_TYPE_INT64:
+        json_int(j, key, config_setting_get_int64(s));
+        break;
+    case CONFIG_TYPE_FLOAT:
+        json_number(j, key, config_setting_get_float(s));
+        break;
+    case CONFIG_TYPE_BOOL:
+        json_bool(j, key, config_setting_get_bool(s));
+        break;
+    case CONFIG_TYPE_STRING:
+        json_string(j, key, config_setting_get_string(s));
+        break;
+    default:
+        json_null(j, key);
+    }
+}
+
+/* The whole tree as one compact JSON object; caller owns the string. */
+static char *render_config(const config_t *cfg)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (f == NULL) die("out of memory rendering the configuration");
+    struct json j;
+    json_init(&j, f, 0);
+    render(&j, NULL, config_root_setting(cfg));
+    if (fclose(f) != 0) die("out of memory rendering the configuration");
+    return buf;
+}
+
 /* ==== Entry point ==== */
 
 int conf_load(const char *path, const struct conf_override *sets, int n_sets,
@@ -819,6 +901,7 @@ int conf_load(const char *path, const struct conf_override *sets, int n_sets,
     else
         load_general(&L, root, out);
     if (L.errors == 0) check_model(&L, out);
+    if (L.errors == 0) out->effective_config = render_config(&cfg);
     config_destroy(&cfg);
     if (L.errors > 0) {
         model_spec_free(out);

@@ -122,6 +122,12 @@ void json_null(struct json *j, const char *key)
     fputs("null", j->out);
 }
 
+void json_raw(struct json *j, const char *key, const char *text)
+{
+    lead(j, key);
+    fputs(text, j->out);
+}
+
 void json_finish(struct json *j)
 {
     assert(j->depth == 0);

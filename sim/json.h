@@ -25,6 +25,8 @@ void json_int(struct json *j, const char *key, long long v);
 void json_string(struct json *j, const char *key, const char *s);
 void json_bool(struct json *j, const char *key, int v);
 void json_null(struct json *j, const char *key);
+/* Writes text, which must be one complete JSON value, as the value of key. */
+void json_raw(struct json *j, const char *key, const char *text);
 /* Ends the document with a newline. */
 void json_finish(struct json *j);
 

@@ -29,6 +29,7 @@ void model_spec_free(struct model_spec *m)
         free(m->groups[g].skills);
     }
     free(m->groups);
+    free(m->effective_config);
     memset(m, 0, sizeof *m);
 }
 

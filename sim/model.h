@@ -9,6 +9,7 @@
 #include "stats.h"
 
 #include <stdint.h>
+#include <stdio.h>
 
 enum model_mode {
     MODE_STEADY, /* warm-up contacts, then counted contacts, one interval */
@@ -42,6 +43,7 @@ struct model_spec {
     int n_groups;
     struct group_spec *groups;     /* owned */
     uint64_t seed;           /* master seed */
+    char *effective_config;  /* the config after overrides, as one JSON value; owned */
     int replications;
 };
 
@@ -89,11 +91,16 @@ void tally_add(struct tally *into, const struct tally *from);
 /* Fills values[MET_N] from t; undefined metrics (no denominator) are NaN. */
 void tally_metrics(const struct tally *t, double *values);
 
-/* Scopes: 0 is the total, 1 + c is channel c, then (1 + n_channels) + i * n_channels + c is
- * interval i and channel c (day mode only). */
+/* Scopes: 0 is the total, 1 + c is channel c; in day mode each interval i then has one scope per
+ * channel and one for its total (c == n_channels), see results_interval_scope. */
 static inline int results_n_scopes(const struct model_spec *m)
 {
-    return 1 + m->n_channels + (m->mode == MODE_DAY ? m->n_intervals * m->n_channels : 0);
+    return 1 + m->n_channels + (m->mode == MODE_DAY ? m->n_intervals * (m->n_channels + 1) : 0);
+}
+
+static inline int results_interval_scope(const struct model_spec *m, int interval, int channel)
+{
+    return 1 + m->n_channels + interval * (m->n_channels + 1) + channel;
 }
 
 struct results {
@@ -114,9 +121,16 @@ static inline double *results_value(const struct results *r, int rep, int scope,
 
 typedef void sim_progress_fn(void *ctx, int done, int total);
 
+/* What a caller may attach to a run; every field may be NULL. */
+struct sim_hooks {
+    sim_progress_fn *progress; /* called with progress_ctx after each replication */
+    void *progress_ctx;
+    FILE *log;                 /* call-by-call CSV trace of counted contacts (docs/log.md) */
+};
+
 /* Runs all replications of m (seed m->seed) and summarizes them.  Caller owns the result
- * (results_free).  progress, when not NULL, is called with ctx after each replication. */
-struct results *sim_run(const struct model_spec *m, sim_progress_fn *progress, void *ctx);
+ * (results_free).  hooks may be NULL. */
+struct results *sim_run(const struct model_spec *m, const struct sim_hooks *hooks);
 void results_free(struct results *r);
 
 #endif

@@ -3,7 +3,10 @@
 #include "report.h"
 
 #include "json.h"
+#include "util.h"
 
+#include <errno.h>
+#include <sys/stat.h>
 #include <math.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -46,6 +49,7 @@ void report_json(FILE *out, const struct report_meta *meta, const struct model_s
     json_int(&j, "replications", r->replications);
     json_int(&j, "seed", (long long)m->seed);
     json_string(&j, "rng", "mt19937");
+    if (m->effective_config != NULL) json_raw(&j, "effective_config", m->effective_config);
     json_metrics(&j, "total", r, 0, m->mode == MODE_DAY);
     json_begin_object(&j, "channels");
     for (int c = 0; c < m->n_channels; c++)
@@ -58,9 +62,9 @@ void report_json(FILE *out, const struct report_meta *meta, const struct model_s
             json_number(&j, "start_s", m->day_start_s + i * m->interval_s);
             json_begin_object(&j, "channels");
             for (int c = 0; c < m->n_channels; c++)
-                json_metrics(&j, m->channels[c].name, r, 1 + m->n_channels + i * m->n_channels + c,
-                             0);
+                json_metrics(&j, m->channels[c].name, r, results_interval_scope(m, i, c), 0);
             json_end_object(&j);
+            json_metrics(&j, "total", r, results_interval_scope(m, i, m->n_channels), 0);
             json_end_object(&j);
         }
     json_end_array(&j);
@@ -75,6 +79,88 @@ void report_json(FILE *out, const struct report_meta *meta, const struct model_s
     json_end_object(&j);
     json_end_object(&j);
     json_finish(&j);
+}
+
+/* ==== CSV ==== */
+
+static void csv_number(FILE *f, double v)
+{
+    if (isfinite(v)) fprintf(f, ",%.17g", v);
+    else fputc(',', f);
+}
+
+static void csv_header(FILE *f, const char *lead)
+{
+    fputs(lead, f);
+    for (int k = 0; k < MET_N; k++)
+        fprintf(f, ",%s,%s_ci95", metric_names[k], metric_names[k]);
+    fputc('\n', f);
+}
+
+static void csv_metrics(FILE *f, const struct results *r, int scope)
+{
+    for (int k = 0; k < MET_N; k++) {
+        csv_number(f, r->summary[scope * MET_N + k].mean);
+        csv_number(f, r->summary[scope * MET_N + k].ci95);
+    }
+    fputc('\n', f);
+}
+
+/* Names are quoted, embedded quotes doubled (RFC 4180), so any channel name is safe. */
+static void csv_name(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static int csv_file(const char *dir, const char *name, const struct model_spec *m,
+                    const struct results *r, int intervals)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    struct outfile o;
+    if (outfile_open(&o, path) != 0) {
+        warn("cannot write '%s':", path);
+        return -1;
+    }
+    if (!intervals) {
+        csv_header(o.f, "channel,replications");
+        for (int c = 0; c <= m->n_channels; c++) {
+            int scope = c < m->n_channels ? 1 + c : 0;
+            csv_name(o.f, c < m->n_channels ? m->channels[c].name : "total");
+            fprintf(o.f, ",%d", r->replications);
+            csv_metrics(o.f, r, scope);
+        }
+    } else {
+        csv_header(o.f, "interval,start_s,channel");
+        for (int i = 0; i < m->n_intervals && m->mode == MODE_DAY; i++)
+            for (int c = 0; c <= m->n_channels; c++) {
+                double start = m->day_start_s + i * m->interval_s;
+                int mins = (int)lround(start / 60);
+                fprintf(o.f, "%02d:%02d,%.17g,", mins / 60, mins % 60, start);
+                csv_name(o.f, c < m->n_channels ? m->channels[c].name : "total");
+                csv_metrics(o.f, r, results_interval_scope(m, i, c));
+            }
+    }
+    if (outfile_commit(&o) != 0) {
+        warn("cannot write '%s':", path);
+        return -1;
+    }
+    return 0;
+}
+
+int report_csv(const char *dir, const struct model_spec *m, const struct results *r)
+{
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        warn("cannot create '%s':", dir);
+        return -1;
+    }
+    if (csv_file(dir, "total.csv", m, r, 0) != 0) return -1;
+    return csv_file(dir, "intervals.csv", m, r, 1);
 }
 
 /* ==== Text ==== */
@@ -156,7 +242,7 @@ void report_text(FILE *out, const struct report_meta *meta, const struct model_s
                 char label[16];
                 int mins = (int)lround((m->day_start_s + i * m->interval_s) / 60);
                 snprintf(label, sizeof label, "%02d:%02d", mins / 60 % 100, mins % 60);
-                metric_row(out, label, r, 1 + m->n_channels + i * m->n_channels + c, 0);
+                metric_row(out, label, r, results_interval_scope(m, i, c), 0);
             }
         }
     }

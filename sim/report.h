@@ -17,4 +17,10 @@ void report_text(FILE *out, const struct report_meta *meta, const struct model_s
 void report_json(FILE *out, const struct report_meta *meta, const struct model_spec *m,
                  const struct results *r);
 
+/* Writes DIR/total.csv (one row per channel and a total row) and DIR/intervals.csv (day mode: one
+ * row per interval and channel, plus the interval's total row), creating DIR if needed.  Each
+ * metric has a column NAME (the mean) and NAME_ci95; undefined values are empty fields.
+ * Returns 0, or -1 after printing what failed. */
+int report_csv(const char *dir, const struct model_spec *m, const struct results *r);
+
 #endif

@@ -43,10 +43,13 @@ struct contact {
     double arrival_s;  /* s */
     double patience_s; /* s; infinite when the channel has no abandonment */
     double work_s;     /* handle time, s, drawn at arrival */
+    double answer_s;   /* when an agent answered, s */
     uint32_t gen;      /* bumped when answered or freed: invalidates the patience timer */
     uint32_t prev;     /* queue links, or free-list link in next */
     uint32_t next;
     int32_t cls;       /* tally index (interval * n_channels + channel), -1 when not counted */
+    uint32_t agent;    /* who answered, for the call log */
+    uint64_t id;       /* arrival serial number in the replication */
     uint16_t channel;
     uint8_t state;     /* enum contact_state */
 };
@@ -100,6 +103,8 @@ struct rep {
     long long serial;         /* arrivals so far, across channels */
     int closed;               /* day mode: past the last interval */
     uint64_t events, stale;
+    int rep_index;
+    FILE *log;                /* call log, or NULL */
 };
 
 /* ==== Setup ==== */
@@ -283,8 +288,10 @@ static void start_service(struct rep *r, uint32_t a, uint32_t k)
     struct contact *ct = &r->contacts[k];
     double t = now_s(r);
     ct->state = C_SERVICE;
+    ct->answer_s = t;
     ct->gen++; /* the patience timer, if any, is now stale */
     r->agents[a].contact = k;
+    ct->agent = a;
     flush_busy(r, ct->channel);
     r->busy[ct->channel]++;
     if (ct->cls >= 0) {
@@ -424,6 +431,7 @@ static void handle_arrival(struct rep *r, int c)
     ct->patience_s =
         ch->patience.kind == DIST_NONE ? HUGE_VAL : dist_draw(&ch->patience, r->rng_patience[c]);
     ct->channel = (uint16_t)c;
+    ct->id = (uint64_t)serial;
     ct->cls = counted ? interval_of(m, t) * m->n_channels + c : -1;
     r->arrivals++;
     r->in_system++;
@@ -450,6 +458,34 @@ static void handle_arrival(struct rep *r, int c)
         cal_push(&r->cal, t + ct->patience_s, ev_prio[EV_PATIENCE], EV_PATIENCE, k, ct->gen);
 }
 
+/* ==== Call log ==== */
+
+static void log_header(FILE *f)
+{
+    fputs("replication,contact_id,issue_id,segment,channel,arrival_s,queue_entry_s,answer_s,"
+          "abandon_s,wait_s,handle_s,wrapup_s,end_s,group,agent,outcome\n",
+          f);
+}
+
+/* One row for a counted contact that has just finished (times with %.17g, exact doubles). */
+static void log_contact(const struct rep *r, const struct contact *ct, int handled)
+{
+    const struct model_spec *m = r->m;
+    double t = now_s(r);
+    fprintf(r->log, "%d,%llu,%llu,default,%s,%.17g,%.17g,", r->rep_index,
+            (unsigned long long)ct->id, (unsigned long long)ct->id, m->channels[ct->channel].name,
+            ct->arrival_s, ct->arrival_s);
+    if (handled) {
+        double answer = ct->answer_s;
+        const struct agent *a = &r->agents[ct->agent];
+        fprintf(r->log, "%.17g,,%.17g,%.17g,0,%.17g,%s,%u,handled\n", answer,
+                answer - ct->arrival_s, ct->work_s, t, m->groups[a->group].name,
+                ct->agent - r->groups[a->group].first_agent);
+    } else {
+        fprintf(r->log, ",%.17g,%.17g,,,%.17g,,,abandoned\n", t, t - ct->arrival_s, t);
+    }
+}
+
 /* ==== Departures ==== */
 
 static void contact_done(struct rep *r, uint32_t k)
@@ -467,6 +503,7 @@ static void handle_service_end(struct rep *r, uint32_t a)
     flush_busy(r, ct->channel);
     r->busy[ct->channel]--;
     if (ct->cls >= 0) r->tallies[ct->cls].handled++;
+    if (r->log != NULL && ct->cls >= 0) log_contact(r, ct, 1);
     r->handled++;
     contact_done(r, k);
     r->agents[a].contact = NIL;
@@ -485,6 +522,7 @@ static int handle_patience(struct rep *r, uint32_t k, uint32_t tag)
         ty->abandoned++;
         ty->wait_all_s += w;
         if (w <= r->m->channels[ct->channel].sl_seconds) ty->abandoned_in_sl++;
+        if (r->log != NULL) log_contact(r, ct, 0);
     }
     r->abandoned++;
     contact_done(r, k);
@@ -519,6 +557,7 @@ static void handle_staffing(struct rep *r, int interval)
 
 static void rep_reset(struct rep *r, int rep_index)
 {
+    r->rep_index = rep_index;
     const struct model_spec *m = r->m;
     int nc = m->n_channels, ng = m->n_groups, ni = m->n_intervals;
     cal_reset(&r->cal);
@@ -635,17 +674,25 @@ static void rep_collect(struct rep *r, struct results *res, int rep_index)
     tally_reset(&total);
     for (int c = 0; c < nc; c++) {
         tally_reset(agg);
-        for (int i = 0; i < ni; i++) {
+        for (int i = 0; i < ni; i++)
             tally_add(agg, &r->tallies[i * nc + c]);
-            if (m->mode == MODE_DAY)
-                tally_metrics(&r->tallies[i * nc + c],
-                              results_value(res, rep_index, 1 + nc + i * nc + c, 0));
-        }
         tally_metrics(agg, results_value(res, rep_index, 1 + c, 0));
         tally_add(&total, agg);
     }
     total.staffed_agent_s = total_staffed;
     tally_metrics(&total, results_value(res, rep_index, 0, 0));
+    for (int i = 0; i < ni && m->mode == MODE_DAY; i++) {
+        tally_reset(agg);
+        for (int c = 0; c < nc; c++) {
+            tally_metrics(&r->tallies[i * nc + c],
+                          results_value(res, rep_index, results_interval_scope(m, i, c), 0));
+            tally_add(agg, &r->tallies[i * nc + c]);
+        }
+        agg->staffed_agent_s = 0;
+        for (int g = 0; g < ng; g++)
+            agg->staffed_agent_s += r->staffed_s[(size_t)i * ng + g];
+        tally_metrics(agg, results_value(res, rep_index, results_interval_scope(m, i, nc), 0));
+    }
     if (m->mode == MODE_DAY) {
         double overtime = 0;
         for (int g = 0; g < ng; g++)
@@ -664,7 +711,7 @@ static double wall_clock_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-struct results *sim_run(const struct model_spec *m, sim_progress_fn *progress, void *ctx)
+struct results *sim_run(const struct model_spec *m, const struct sim_hooks *hooks)
 {
     struct results *res = xcalloc(1, sizeof *res);
     res->replications = m->replications;
@@ -673,11 +720,14 @@ struct results *sim_run(const struct model_spec *m, sim_progress_fn *progress, v
     res->summary = xcalloc((size_t)res->n_scopes * MET_N, sizeof *res->summary);
     double start = wall_clock_s();
     struct rep *r = rep_alloc(m);
+    r->log = hooks ? hooks->log : NULL;
+    if (r->log != NULL) log_header(r->log);
     for (int k = 0; k < m->replications; k++) {
         rep_reset(r, k);
         rep_simulate(r);
         rep_collect(r, res, k);
-        if (progress != NULL) progress(ctx, k + 1, m->replications);
+        if (hooks != NULL && hooks->progress != NULL)
+            hooks->progress(hooks->progress_ctx, k + 1, m->replications);
     }
     rep_free(r);
     for (int s = 0; s < res->n_scopes; s++)

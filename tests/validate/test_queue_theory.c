@@ -147,7 +147,7 @@ static void precise(void)
         const struct qcase *c = &cases[i];
         struct model_spec spec;
         build(&spec, c, c->contacts, REPS, 20261201 + (uint64_t)i);
-        struct results *r = sim_run(&spec, NULL, NULL);
+        struct results *r = sim_run(&spec, NULL);
         double v[MET_N];
         exact(c, v);
         for (int k = 0; k < N_CHECKED; k++) {
@@ -183,7 +183,7 @@ static void quick(void)
         const struct qcase *c = &cases[i];
         struct model_spec spec;
         build(&spec, c, 20000, 3, 7 + (uint64_t)i);
-        struct results *r = sim_run(&spec, NULL, NULL);
+        struct results *r = sim_run(&spec, NULL);
         char desc[200];
         const struct stat_summary *s = r->summary;
         snprintf(desc, sizeof desc, "%s (quick): offered = handled + abandoned", c->label);
