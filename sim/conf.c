@@ -10,6 +10,7 @@
  * one channel "voice" and one group "agents" in steady mode, the same code path as any model. */
 #include "conf.h"
 
+#include "forecast.h"
 #include "json.h"
 #include "util.h"
 
@@ -59,6 +60,8 @@ static const struct key schema[] = {
     {"day.start", K_STR, 0, 0},
     {"day.end", K_STR, 0, 0},
     {"day.interval_min", K_NUM, 1.0 / 60, 1440},
+    {"day.arrivals_csv", K_STR, 0, 0},
+    {"day.staffing_csv", K_STR, 0, 0},
     {"channels", K_LIST, 0, 0},
     {"channels.[]", K_GROUP, 0, 0},
     {"channels.[].name", K_STR, 0, 0},
@@ -162,6 +165,8 @@ struct loader {
     const char *file; /* the top config file, for settings without a source file */
     struct diag *d;
     int errors;
+    struct forecast arrivals, staffing; /* day.arrivals_csv, day.staffing_csv */
+    int have_arrivals, have_staffing;
 };
 
 static const char *type_name(int t)
@@ -424,20 +429,65 @@ bad:
     return NULL;
 }
 
+/* A per-interval value from the config, or else from the named column of a CSV table: exactly
+ * one of the two must give it.  The integer check for agents from a CSV happens here too. */
+static double *per_interval_or_csv(struct loader *L, const config_setting_t *owner,
+                                   const char *key, const char *name, int n,
+                                   struct forecast *tab)
+{
+    int col = tab != NULL && name != NULL ? forecast_column(tab, name) : -1;
+    if (col < 0) return get_per_interval(L, owner, key, n, 1);
+    char path[256];
+    path_of(owner, path, sizeof path);
+    tab->col_used[col] = 1;
+    if (child(owner, key) != NULL) {
+        fail(L, child(owner, key), "%s.%s: also given by column '%s' of %s", path, key, name,
+             tab->path);
+        return NULL;
+    }
+    double *v = xcalloc((size_t)n, sizeof *v);
+    for (int i = 0; i < n; i++) {
+        v[i] = tab->values[(size_t)i * tab->n_cols + col];
+        if (strcmp(key, "agents") == 0 && (v[i] != floor(v[i]) || v[i] > 1e7)) {
+            diag_add(L->d, tab->path, i + 2, "%s: whole number of agents expected, got %g", name,
+                     v[i]);
+            L->errors++;
+        }
+    }
+    return v;
+}
+
+/* Every CSV column must name a channel (arrivals) or a group (staffing). */
+static void check_columns(struct loader *L, const struct forecast *tab, const char *what)
+{
+    for (int c = 0; c < tab->n_cols; c++)
+        if (!tab->col_used[c]) {
+            diag_add(L->d, tab->path, 1, "column '%s': no %s named '%s'", tab->names[c], what,
+                     tab->names[c]);
+            L->errors++;
+        }
+}
+
 /* ==== Model extraction ==== */
 
 /* Reads values for an empirical distribution from a one-column file (blank lines and lines
  * starting with '#' skipped), relative to the config's folder. */
-static int read_values_file(struct loader *L, const config_setting_t *s, struct dist *d)
+/* The file a string setting names, relative to the folder of the config file holding it. */
+static void resolve_path(const config_setting_t *s, char *path, size_t cap)
 {
     const char *name = config_setting_get_string(s);
-    char path[4096];
     const char *src = config_setting_source_file(s);
     const char *slash = src ? strrchr(src, '/') : NULL;
     if (name[0] != '/' && slash != NULL)
-        snprintf(path, sizeof path, "%.*s/%s", (int)(slash - src), src, name);
+        snprintf(path, cap, "%.*s/%s", (int)(slash - src), src, name);
     else
-        snprintf(path, sizeof path, "%s", name);
+        snprintf(path, cap, "%s", name);
+}
+
+static int read_values_file(struct loader *L, const config_setting_t *s, struct dist *d)
+{
+    char path[4096];
+    resolve_path(s, path, sizeof path);
     char where[300];
     path_of(s, where, sizeof where);
     FILE *f = fopen(path, "r");
@@ -591,6 +641,17 @@ static void load_general(struct loader *L, const config_setting_t *root, struct 
         }
         m->day_start_s = a;
         m->n_intervals = (int)n;
+        for (int t = 0; t < 2; t++) {
+            const config_setting_t *f = child(day, t == 0 ? "arrivals_csv" : "staffing_csv");
+            if (f == NULL || config_setting_type(f) != CONFIG_TYPE_STRING) continue;
+            char path[4096];
+            resolve_path(f, path, sizeof path);
+            struct forecast *tab = t == 0 ? &L->arrivals : &L->staffing;
+            if (forecast_read(tab, path, m->n_intervals, m->day_start_s, m->interval_s, L->d) != 0)
+                L->errors++;
+            else
+                *(t == 0 ? &L->have_arrivals : &L->have_staffing) = 1;
+        }
     }
 
     const config_setting_t *chans = child(root, "channels");
@@ -620,7 +681,8 @@ static void load_general(struct loader *L, const config_setting_t *root, struct 
                 fail(L, child(cs, "name"), "%s.name: duplicate channel name '%s'", path, name);
         ch->sl_seconds = 20;
         get_num(L, cs, "sl_seconds", &ch->sl_seconds, 0);
-        double *rates = get_per_interval(L, cs, "arrivals_per_hour", m->n_intervals, 1);
+        double *rates = per_interval_or_csv(L, cs, "arrivals_per_hour", name, m->n_intervals,
+                                            L->have_arrivals ? &L->arrivals : NULL);
         if (rates != NULL) {
             for (int i = 0; i < m->n_intervals; i++)
                 rates[i] /= 3600;
@@ -643,7 +705,8 @@ static void load_general(struct loader *L, const config_setting_t *root, struct 
         path_of(gs, path, sizeof path);
         const char *name = get_str(L, gs, "name", 1);
         gr->name = xstrdup(name ? name : "?");
-        double *agents = get_per_interval(L, gs, "agents", m->n_intervals, 1);
+        double *agents = per_interval_or_csv(L, gs, "agents", name, m->n_intervals,
+                                             L->have_staffing ? &L->staffing : NULL);
         gr->agents = xcalloc((size_t)m->n_intervals, sizeof *gr->agents);
         if (agents != NULL)
             for (int i = 0; i < m->n_intervals; i++)
@@ -667,6 +730,8 @@ static void load_general(struct loader *L, const config_setting_t *root, struct 
                 fail(L, sk, "%s.skills: no channel named '%s'", path, want);
         }
     }
+    if (L->have_arrivals) check_columns(L, &L->arrivals, "channel");
+    if (L->have_staffing) check_columns(L, &L->staffing, "group");
 }
 
 /* The single-queue shorthand: one channel, one group, steady state, exponential service. */
@@ -870,7 +935,10 @@ static char *render_config(const config_t *cfg)
 int conf_load(const char *path, const struct conf_override *sets, int n_sets,
               struct model_spec *out, struct diag *d)
 {
-    struct loader L = {path, d, 0};
+    struct loader L;
+    memset(&L, 0, sizeof L);
+    L.file = path;
+    L.d = d;
     memset(out, 0, sizeof *out);
     config_t cfg;
     config_init(&cfg);
@@ -902,6 +970,8 @@ int conf_load(const char *path, const struct conf_override *sets, int n_sets,
         load_general(&L, root, out);
     if (L.errors == 0) check_model(&L, out);
     if (L.errors == 0) out->effective_config = render_config(&cfg);
+    forecast_free(&L.arrivals);
+    forecast_free(&L.staffing);
     config_destroy(&cfg);
     if (L.errors > 0) {
         model_spec_free(out);

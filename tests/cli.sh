@@ -76,3 +76,20 @@ check "default.cfg JSON reports overtime" grep -q '"overtime_agent_s"' "$tmp/day
 if command -v python3 >/dev/null; then
     check "JSON parses (python3 json)" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/day.json"
 fi
+
+# A CSV forecast and staffing plan give exactly the results of the same values in the config.
+"$CCSIM" run configs/forecast.cfg --quiet --json "$tmp/f.json" >/dev/null
+"$CCSIM" run configs/default.cfg --quiet --json "$tmp/g.json" >/dev/null
+same_model() { grep -v -e '"config"' -e '"effective_config"' "$1" | sed '/"perf"/,$d'; }
+check "CSV forecast equals the same rates in the config" cmp -s <(same_model "$tmp/f.json") <(same_model "$tmp/g.json")
+check "CSV forecast JSON has results" grep -q '"service_level"' "$tmp/f.json"
+
+# --csv writes two tables readable without options; --log - replaces the report.
+check "--csv runs" test "$(status_of "$CCSIM" run configs/default.cfg --reps 2 --quiet --csv "$tmp/tables")" = 0
+check "--csv total.csv has a row per channel and a total" test "$(wc -l <"$tmp/tables/total.csv")" = 3
+check "--csv intervals.csv has 24 x (channel + total) rows" test "$(wc -l <"$tmp/tables/intervals.csv")" = 49
+check "--csv rows have the header's width" awk -F, 'NR == 1 { n = NF } NF != n { bad = 1 } END { exit bad }' "$tmp/tables/intervals.csv"
+check "--log - prints the log, not the report" test "$("$CCSIM" run configs/erlang.cfg "${small[@]}" --log - | head -1 | cut -d, -f1-3)" = "replication,contact_id,issue_id"
+check "--set a key the file leaves out" test "$(status_of "$CCSIM" run configs/default.cfg --reps 2 --quiet --set channels.[0].sl_seconds=45 --json -)" = 0
+check "the effective config echoes the override" grep -q '"sl_seconds":45' "$tmp/out"
+check "the effective config echoes --reps" grep -q '"replications":2' "$tmp/out"
