@@ -47,13 +47,16 @@ static double mono_s(void)
 }
 
 /* A progress bar on stderr, only on a terminal and only once a run has taken a second. */
-static void show_progress(void *ctx, int done, int total)
+static void show_progress(void *ctx, double fraction, int done, int total)
 {
     struct progress *p = ctx;
-    if (mono_s() - p->start_s < 1.0 && !p->shown) return;
-    int width = 40, filled = (int)((long long)width * done / total);
-    fprintf(stderr, "\r[%.*s%*s] %d/%d replications", filled,
-            "########################################", width - filled, "", done, total);
+    double elapsed = mono_s() - p->start_s;
+    if (elapsed < 1.0 && !p->shown) return;
+    int width = 40, filled = (int)(width * fraction);
+    double eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0;
+    fprintf(stderr, "\r[%.*s%*s] %3.0f%%  %d/%d replications  %.0f s left ", filled,
+            "########################################", width - filled, "", 100 * fraction, done,
+            total, eta);
     if (done == total) fputc('\n', stderr);
     fflush(stderr);
     p->shown = 1;

@@ -119,11 +119,13 @@ static inline double *results_value(const struct results *r, int rep, int scope,
     return &r->values[((size_t)rep * r->n_scopes + scope) * MET_N + metric];
 }
 
-typedef void sim_progress_fn(void *ctx, int done, int total);
+/* Progress: fraction of the run done, 0 to 1, and replications finished. */
+typedef void sim_progress_fn(void *ctx, double fraction, int reps_done, int reps_total);
 
 /* What a caller may attach to a run; every field may be NULL. */
 struct sim_hooks {
-    sim_progress_fn *progress; /* called with progress_ctx after each replication */
+    sim_progress_fn *progress; /* called with progress_ctx every 2^20 events and after each
+                                * replication */
     void *progress_ctx;
     FILE *log;                 /* call-by-call CSV trace of counted contacts (docs/log.md) */
 };

@@ -105,6 +105,7 @@ struct rep {
     uint64_t events, stale;
     int rep_index;
     FILE *log;                /* call log, or NULL */
+    const struct sim_hooks *hooks; /* borrowed; may be NULL */
 };
 
 /* ==== Setup ==== */
@@ -600,6 +601,18 @@ static void rep_reset(struct rep *r, int rep_index)
     r->bucket = m->mode == MODE_STEADY ? ni : 0;
 }
 
+/* Progress inside a long replication: by counted arrivals (steady) or by clock (day). */
+static void report_progress(const struct rep *r)
+{
+    const struct model_spec *m = r->m;
+    if (r->hooks == NULL || r->hooks->progress == NULL) return;
+    double inside = m->mode == MODE_STEADY
+                        ? (double)r->serial / (double)(m->warmup_contacts + m->contacts)
+                        : now_s(r) / (m->n_intervals * m->interval_s);
+    double fraction = (r->rep_index + fmin(inside, 1.0)) / m->replications;
+    r->hooks->progress(r->hooks->progress_ctx, fraction, r->rep_index, m->replications);
+}
+
 static void rep_simulate(struct rep *r)
 {
     const struct model_spec *m = r->m;
@@ -631,7 +644,7 @@ static void rep_simulate(struct rep *r)
             handle_staffing(r, (int)ev.index);
             break;
         }
-        r->events++;
+        if ((++r->events & 0xfffff) == 0) report_progress(r);
 #ifdef SIM_DEBUG
         assert(cal_check(&r->cal));
 #endif
@@ -721,13 +734,15 @@ struct results *sim_run(const struct model_spec *m, const struct sim_hooks *hook
     double start = wall_clock_s();
     struct rep *r = rep_alloc(m);
     r->log = hooks ? hooks->log : NULL;
+    r->hooks = hooks;
     if (r->log != NULL) log_header(r->log);
     for (int k = 0; k < m->replications; k++) {
         rep_reset(r, k);
         rep_simulate(r);
         rep_collect(r, res, k);
-        if (hooks != NULL && hooks->progress != NULL)
-            hooks->progress(hooks->progress_ctx, k + 1, m->replications);
+        if (r->hooks != NULL && r->hooks->progress != NULL)
+            r->hooks->progress(r->hooks->progress_ctx, (double)(k + 1) / m->replications, k + 1,
+                               m->replications);
     }
     rep_free(r);
     for (int s = 0; s < res->n_scopes; s++)

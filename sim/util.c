@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void *xmalloc(size_t n)
@@ -96,6 +97,10 @@ int outfile_open(struct outfile *o, const char *path)
         o->tmp = NULL;
         return -1;
     }
+    /* mkstemp makes the file private; give it the mode a plain fopen would have. */
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
     o->f = fdopen(fd, "w");
     if (o->f == NULL) {
         int e = errno;
