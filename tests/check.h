@@ -5,8 +5,11 @@
 #define CCSIM_CHECK_H
 
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static int check_failures;
 static int check_passes;
@@ -58,6 +61,28 @@ static inline int check_quick(void)
             printf("    got %.17g, expected %.17g (abs tol %.3g)\n", check_g_, check_e_,           \
                    (double)(tol));                                                                 \
     } while (0)
+
+/* Runs f in a child with stderr silenced and returns its wait status (-1 if fork failed), so a
+ * test can check that a contract violation aborts. */
+static inline int check_run_child(void (*f)(void))
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        if (freopen("/dev/null", "w", stderr) == NULL) _exit(3);
+        f();
+        _exit(0); /* reached only when f did not abort */
+    }
+    int status = 0;
+    if (waitpid(pid, &status, 0) != pid) return -1;
+    return status;
+}
+
+static inline int check_aborted(int status)
+{
+    return status != -1 && WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT;
+}
 
 static inline int check_summary(void)
 {

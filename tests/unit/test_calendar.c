@@ -298,27 +298,6 @@ static void test_no_allocation(void)
 
 /* ================================ Aborts ================================ */
 
-/* Runs f in a child with stderr silenced and returns its wait status. */
-static int run_child(void (*f)(void))
-{
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid < 0) return -1;
-    if (pid == 0) {
-        if (freopen("/dev/null", "w", stderr) == NULL) _exit(3);
-        f();
-        _exit(0); /* reached only when f did not abort */
-    }
-    int status = 0;
-    if (waitpid(pid, &status, 0) != pid) return -1;
-    return status;
-}
-
-static int killed_by_abort(int status)
-{
-    return status != -1 && WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT;
-}
-
 static void push_before_now(void)
 {
     struct cal c;
@@ -361,16 +340,16 @@ static void push_bad_prio(void)
 
 static void test_aborts(void)
 {
-    int st = run_child(push_before_now);
-    CHECK(killed_by_abort(st), "pushing one ulp before the last popped time aborts (SIGABRT)");
-    st = run_child(push_nan);
-    CHECK(killed_by_abort(st), "pushing a NaN time aborts (SIGABRT)");
-    st = run_child(push_at_now);
+    int st = check_run_child(push_before_now);
+    CHECK(check_aborted(st), "pushing one ulp before the last popped time aborts (SIGABRT)");
+    st = check_run_child(push_nan);
+    CHECK(check_aborted(st), "pushing a NaN time aborts (SIGABRT)");
+    st = check_run_child(push_at_now);
     CHECK(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
           "pushing exactly at the last popped time does not abort");
 #ifndef NDEBUG
-    st = run_child(push_bad_prio);
-    CHECK(killed_by_abort(st), "priority 2^CAL_PRIO_BITS fails the assert (SIGABRT)");
+    st = check_run_child(push_bad_prio);
+    CHECK(check_aborted(st), "priority 2^CAL_PRIO_BITS fails the assert (SIGABRT)");
 #endif
 }
 

@@ -326,27 +326,6 @@ static void test_nesting(void)
 }
 
 #ifndef NDEBUG
-/* Runs f in a child with stderr silenced and returns its wait status. */
-static int run_child(void (*f)(void))
-{
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid < 0) return -1;
-    if (pid == 0) {
-        if (freopen("/dev/null", "w", stderr) == NULL) _exit(3);
-        f();
-        _exit(0);
-    }
-    int status = 0;
-    if (waitpid(pid, &status, 0) != pid) return -1;
-    return status;
-}
-
-static int killed_by_abort(int status)
-{
-    return status != -1 && WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT;
-}
-
 static void too_deep(void)
 {
     struct json j;
@@ -381,9 +360,9 @@ static void finish_open(void)
 
 static void test_misuse(void)
 {
-    CHECK(killed_by_abort(run_child(too_deep)), "JSON_MAX_DEPTH nested levels fail the assert");
-    CHECK(killed_by_abort(run_child(unbalanced_end)), "closing at depth 0 fails the assert");
-    CHECK(killed_by_abort(run_child(finish_open)), "json_finish inside an object fails the assert");
+    CHECK(check_aborted(check_run_child(too_deep)), "JSON_MAX_DEPTH nested levels fail the assert");
+    CHECK(check_aborted(check_run_child(unbalanced_end)), "closing at depth 0 fails the assert");
+    CHECK(check_aborted(check_run_child(finish_open)), "json_finish inside an object fails the assert");
 }
 #endif
 
