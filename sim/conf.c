@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ==== Schema ==== */
 
@@ -647,6 +648,11 @@ static void load_general(struct loader *L, const config_setting_t *root, struct 
             char path[4096];
             resolve_path(f, path, sizeof path);
             struct forecast *tab = t == 0 ? &L->arrivals : &L->staffing;
+            if (access(path, R_OK) != 0) {
+                fail(L, f, "day.%s: cannot open '%s': %s", config_setting_name(f), path,
+                     strerror(errno));
+                continue;
+            }
             if (forecast_read(tab, path, m->n_intervals, m->day_start_s, m->interval_s, L->d) != 0)
                 L->errors++;
             else
@@ -777,8 +783,32 @@ static void load_shorthand(struct loader *L, const config_setting_t *root, struc
     get_int(L, root, "warmup_contacts", &m->warmup_contacts, 0);
 }
 
+/* The two forms do not mix: a key of the other form would be silently ignored. */
+static void check_form(struct loader *L, const config_setting_t *root, int shorthand)
+{
+    static const char *const short_keys[] = {"arrivals_per_hour", "aht_s", "agents",
+                                             "abandonment", "patience_s", "sl_seconds",
+                                             "contacts", "warmup_contacts"};
+    static const char *const general_keys[] = {"steady", "day", "groups"};
+    if (shorthand) {
+        for (size_t i = 0; i < sizeof general_keys / sizeof *general_keys; i++)
+            if (child(root, general_keys[i]) != NULL)
+                fail(L, child(root, general_keys[i]),
+                     "%s: belongs to the general form, which also needs 'mode' and 'channels'",
+                     general_keys[i]);
+        return;
+    }
+    for (size_t i = 0; i < sizeof short_keys / sizeof *short_keys; i++)
+        if (child(root, short_keys[i]) != NULL)
+            fail(L, child(root, short_keys[i]),
+                 "%s: a single-queue shorthand key, not used with 'mode' and 'channels' (see "
+                 "docs/config.md)",
+                 short_keys[i]);
+}
+
 /* Whole-model checks that no single key can make. */
-static void check_model(struct loader *L, const struct model_spec *m)
+static void check_model(struct loader *L, const struct model_spec *m, const config_t *cfg,
+                        int shorthand)
 {
     if (m->mode != MODE_STEADY) return;
     for (int c = 0; c < m->n_channels; c++) {
@@ -787,9 +817,17 @@ static void check_model(struct loader *L, const struct model_spec *m)
         for (int g = 0; g < m->n_groups; g++)
             for (int s = 0; s < m->groups[g].n_skills; s++)
                 if (m->groups[g].skills[s] == c && m->groups[g].agents[0] > 0) staffed = 1;
-        if (!staffed && m->channels[c].rate_per_s && m->channels[c].rate_per_s[0] > 0)
-            fail(L, NULL, "channel '%s': no agents and no abandonment: contacts would wait forever",
-                 m->channels[c].name);
+        if (staffed || m->channels[c].rate_per_s == NULL || m->channels[c].rate_per_s[0] == 0)
+            continue;
+        char path[64];
+        snprintf(path, sizeof path, "channels.[%d]", c);
+        const config_setting_t *where = config_lookup(cfg, shorthand ? "agents" : path);
+        if (shorthand)
+            fail(L, where, "agents: 0 agents and no abandonment: contacts would wait forever");
+        else
+            fail(L, where, "%s: channel '%s' has no agents and no abandonment: contacts would "
+                           "wait forever",
+                 path, m->channels[c].name);
     }
 }
 
@@ -964,11 +1002,18 @@ int conf_load(const char *path, const struct conf_override *sets, int n_sets,
     out->seed = (uint64_t)seed;
     out->replications = (int)reps;
     int shorthand = child(root, "channels") == NULL && child(root, "mode") == NULL;
+    if (config_setting_length(root) == 0 && n_sets == 0) {
+        diag_add(d, path, 0, "empty configuration: give 'mode', 'channels' and 'groups' (see "
+                             "docs/config.md) or the single-queue keys of configs/erlang.cfg");
+        config_destroy(&cfg);
+        return -1;
+    }
+    check_form(&L, root, shorthand);
     if (shorthand)
         load_shorthand(&L, root, out);
     else
         load_general(&L, root, out);
-    if (L.errors == 0) check_model(&L, out);
+    if (L.errors == 0) check_model(&L, out, &cfg, shorthand);
     if (L.errors == 0) out->effective_config = render_config(&cfg);
     forecast_free(&L.arrivals);
     forecast_free(&L.staffing);
