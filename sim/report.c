@@ -165,6 +165,77 @@ int report_csv(const char *dir, const struct model_spec *m, const struct results
 
 /* ==== Text ==== */
 
+/* The summary: one row per metric, one column per channel (and the total when there are
+ * several), each cell the mean ± the 95 % half-width. */
+struct summary_row {
+    int metric;
+    const char *label;
+    const char *unit;
+    double scale;
+    int decimals;
+};
+
+static const struct summary_row summary_rows[] = {
+    {MET_OFFERED, "offered", "contacts", 1, 1},
+    {MET_HANDLED, "handled", "contacts", 1, 1},
+    {MET_ABANDONED, "abandoned", "contacts", 1, 1},
+    {MET_ABANDON_RATE, "abandon rate", "%", 100, 2},
+    {MET_P_WAIT, "P(wait)", "%", 100, 2},
+    {MET_ASA, "ASA (answered)", "s", 1, 2},
+    {MET_WAIT_MEAN, "mean wait (all)", "s", 1, 2},
+    {MET_SL, "service level", "%", 100, 2},
+    {MET_SL_EXCL, "SL excl. short abandons", "%", 100, 2},
+    {MET_WAIT_P50, "wait p50 (answered)", "s", 1, 1},
+    {MET_WAIT_P90, "wait p90 (answered)", "s", 1, 1},
+    {MET_WAIT_P99, "wait p99 (answered)", "s", 1, 1},
+    {MET_OCCUPANCY, "occupancy", "%", 100, 2},
+    {MET_OVERTIME, "overtime after close", "agent-min", 1.0 / 60, 1},
+};
+
+static void summary_cell(FILE *out, const struct stat_summary *s, double scale, int decimals)
+{
+    char buf[64];
+    if (!isfinite(s->mean))
+        snprintf(buf, sizeof buf, "-");
+    else if (isfinite(s->ci95))
+        snprintf(buf, sizeof buf, "%.*f ± %.*f", decimals, s->mean * scale, decimals,
+                 s->ci95 * scale);
+    else
+        snprintf(buf, sizeof buf, "%.*f", decimals, s->mean * scale);
+    int width = (int)strlen(buf) - (strstr(buf, "±") ? 1 : 0); /* "±" is 2 bytes, 1 column */
+    fprintf(out, " %*s%s", 22 - width, "", buf);
+}
+
+static void summary_table(FILE *out, const struct model_spec *m, const struct results *r)
+{
+    int with_total = m->n_channels > 1 || m->mode == MODE_DAY;
+    fprintf(out, "%-24s %-9s", "metric", "unit");
+    for (int c = 0; c < m->n_channels; c++)
+        fprintf(out, " %22s", m->channels[c].name);
+    if (with_total) fprintf(out, " %22s", "total");
+    fputc('\n', out);
+    for (size_t k = 0; k < sizeof summary_rows / sizeof *summary_rows; k++) {
+        const struct summary_row *row = &summary_rows[k];
+        if (row->metric == MET_OVERTIME && m->mode != MODE_DAY) continue;
+        fprintf(out, "%-24s %-9s", row->label, row->unit);
+        for (int c = 0; c < m->n_channels; c++) {
+            if (row->metric == MET_OVERTIME)
+                fprintf(out, " %22s", "");
+            else
+                summary_cell(out, &r->summary[(1 + c) * MET_N + row->metric], row->scale,
+                             row->decimals);
+        }
+        if (with_total)
+            summary_cell(out, &r->summary[row->metric], row->scale, row->decimals);
+        fputc('\n', out);
+    }
+    for (int c = 0; c < m->n_channels; c++)
+        fprintf(out, "%s%s: service level threshold %g s", c ? "; " : "", m->channels[c].name,
+                m->channels[c].sl_seconds);
+    fputc('\n', out);
+}
+
+
 struct column {
     int metric;
     const char *heading;
@@ -225,17 +296,11 @@ void report_text(FILE *out, const struct report_meta *meta, const struct model_s
                 m->interval_s / 60, (int)(m->day_start_s / 3600),
                 (int)fmod(m->day_start_s / 60, 60));
     fprintf(out, "values are means over replications ± 95 %% confidence half-width\n\n");
-    header_row(out, "scope");
-    for (int c = 0; c < m->n_channels; c++)
-        metric_row(out, m->channels[c].name, r, 1 + c, 1);
-    if (m->n_channels > 1) metric_row(out, "total", r, 0, 1);
+    summary_table(out, m, r);
     if (m->mode == MODE_DAY) {
-        const struct stat_summary *ot = &r->summary[MET_OVERTIME];
-        fprintf(out, "\novertime after close: %.1f agent-minutes", ot->mean / 60);
-        if (isfinite(ot->ci95)) fprintf(out, " ± %.1f", ot->ci95 / 60);
-        fputc('\n', out);
         for (int c = 0; c < m->n_channels; c++) {
-            fprintf(out, "\nper interval, channel %s (by arrival interval; occupancy by time)\n",
+            fprintf(out, "\nper interval, channel %s (means; by arrival interval, occupancy by "
+                         "time)\n",
                     m->channels[c].name);
             header_row(out, "start");
             for (int i = 0; i < m->n_intervals; i++) {
