@@ -26,7 +26,13 @@ TESTBIN  = $(UNIT:tests/%.c=$(B)/tests/%)
 
 SAN      = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -DSIM_DEBUG
 
-.PHONY: all test check bench clean deps demo options golden-update format valgrind testbins
+# `make install` copies the binary, the man page and the example configs (with the CSV files
+# they read) under $(DESTDIR)$(PREFIX); DESTDIR stages a tree for packaging (tests/install.sh).
+PREFIX  ?= /usr/local
+DESTDIR ?=
+
+.PHONY: all test check bench clean deps demo options golden-update format valgrind testbins \
+        install uninstall
 
 all: deps-check ccsim
 
@@ -97,5 +103,19 @@ format:
 
 clean:
 	rm -rf build ccsim
+
+install: ccsim
+	install -d -m 755 "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/man/man1" \
+	  "$(DESTDIR)$(PREFIX)/share/ccsim/configs"
+	install -m 755 ccsim "$(DESTDIR)$(PREFIX)/bin/ccsim"
+	install -m 644 ccsim.1 "$(DESTDIR)$(PREFIX)/share/man/man1/ccsim.1"
+	install -m 644 $(wildcard configs/*.cfg configs/*.csv) "$(DESTDIR)$(PREFIX)/share/ccsim/configs/"
+
+# Removes exactly what install copied, then the ccsim share directories if they are now empty.
+uninstall:
+	rm -f "$(DESTDIR)$(PREFIX)/bin/ccsim" "$(DESTDIR)$(PREFIX)/share/man/man1/ccsim.1"
+	for f in $(notdir $(wildcard configs/*.cfg configs/*.csv)); do \
+	  rm -f "$(DESTDIR)$(PREFIX)/share/ccsim/configs/$$f"; done
+	rmdir "$(DESTDIR)$(PREFIX)/share/ccsim/configs" "$(DESTDIR)$(PREFIX)/share/ccsim" 2>/dev/null || true
 
 -include $(OBJ:.o=.d) $(B)/sim/main.d

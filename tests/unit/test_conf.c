@@ -111,10 +111,10 @@ static void test_general_form(void)
     diag_init(&d);
     rc = conf_load("build/test_conf_general.cfg", bad, 1, &m, &d);
     CHECK_INT(rc, -1, "--set list element out of range is rejected");
-    CHECK(d.n == 1 && strstr(d.msgs[0], "build/test_conf_general.cfg:9: groups.[0].agents.[1]: -4 "
-                                           "is out of range") != NULL,
-          "out-of-range list element names file, line and element");
-    if (d.n) printf("    %s\n", d.msgs[0]);
+    if (!CHECK(d.n == 1 && strstr(d.msgs[0], "build/test_conf_general.cfg:9: groups.[0].agents.[1]: "
+                                              "-4 is out of range") != NULL,
+               "out-of-range list element names file, line and element"))
+        diag_print(&d, stdout);
     diag_fini(&d);
     diag_init(&d);
     rc = conf_load("build/test_conf_general.cfg", &sets[2], 1, &m, &d);
