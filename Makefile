@@ -37,21 +37,31 @@ DESTDIR ?=
 all: deps-check ccsim
 
 ccsim: $(B)/ccsim
-	cp $(B)/ccsim $@
+	$(Q)cp $(B)/ccsim $@
+
+# Quiet by default; `make V=1` shows the full commands.
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
 
 $(B)/ccsim: $(OBJ) $(B)/sim/main.o
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/lib.a: $(OBJ)
-	rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(B)/sim/%.o: sim/%.c Makefile
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
 
 $(B)/tests/%: tests/%.c $(B)/lib.a tests/check.h Makefile
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itests $(PKG_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(B)/lib.a $(LDLIBS)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) -Itests $(PKG_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(B)/lib.a $(LDLIBS)
 
 testbins: $(TESTBIN) $(B)/ccsim
 
