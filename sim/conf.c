@@ -63,18 +63,25 @@ static const struct key schema[] = {
     {"day.interval_min", K_NUM, 1.0 / 60, 1440},
     {"day.arrivals_csv", K_STR, 0, 0},
     {"day.staffing_csv", K_STR, 0, 0},
+    {"day.days", K_INT, 1, 3660},
     {"channels", K_LIST, 0, 0},
     {"channels.[]", K_GROUP, 0, 0},
     {"channels.[].name", K_STR, 0, 0},
+    {"channels.[].kind", K_STR, 0, 0},
+    {"channels.[].due_s", K_NUM, 0, BIG},
     {"channels.[].sl_seconds", K_NUM, 0, BIG},
     {"channels.[].arrivals_per_hour", K_NUMS, 0, BIG},
     DIST_KEYS("channels.[].service"),
     DIST_KEYS("channels.[].patience"),
+    DIST_KEYS("channels.[].exchanges"),
+    DIST_KEYS("channels.[].reply_delay"),
     {"groups", K_LIST, 0, 0},
     {"groups.[]", K_GROUP, 0, 0},
     {"groups.[].name", K_STR, 0, 0},
     {"groups.[].skills", K_STRS, 0, 0},
     {"groups.[].agents", K_INTS, 0, 1e7},
+    {"groups.[].concurrency", K_INT, 1, 1000},
+    {"groups.[].slowdown", K_NUMS, 0.01, 100},
     /* The single-queue shorthand. */
     {"arrivals_per_hour", K_NUM, 0, BIG},
     {"aht_s", K_NUM, 0, BIG},
@@ -276,6 +283,12 @@ static int type_ok(const config_setting_t *s, enum key_type t)
         if (!is_sequence(s)) return t == K_NUMS ? is_number(s) : t == K_INTS ? is_integer(s) : 0;
         for (int i = 0; i < config_setting_length(s); i++) {
             const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+            /* Per-interval lists may hold one list per day. */
+            if (t != K_STRS && is_sequence(e) && config_setting_parent(s) != NULL &&
+                !is_sequence(config_setting_parent(s))) {
+                if (!type_ok(e, t)) return 0;
+                continue;
+            }
             int ok = t == K_NUMS ? is_number(e)
                      : t == K_INTS ? is_integer(e)
                                    : config_setting_type(e) == CONFIG_TYPE_STRING;
@@ -334,9 +347,10 @@ static int in_bounds(struct loader *L, const config_setting_t *s, double v)
     char path[256], owner[256];
     path_of(s, path, sizeof path);
     const struct key *k = schema_find(path);
-    if (k == NULL && config_setting_parent(s) != NULL) {
-        /* An element of a per-interval list takes its list's bounds. */
-        path_of(config_setting_parent(s), owner, sizeof owner);
+    /* An element of a per-interval list (or of a day's list) takes its list's bounds. */
+    for (const config_setting_t *p = config_setting_parent(s); k == NULL && p != NULL;
+         p = config_setting_parent(p)) {
+        path_of(p, owner, sizeof owner);
         k = schema_find(owner);
     }
     if (k == NULL || (v >= k->min && v <= k->max)) return 1;
@@ -394,9 +408,10 @@ static const char *get_str(struct loader *L, const config_setting_t *parent, con
     return config_setting_get_string(s);
 }
 
-/* A per-interval value: a scalar repeated n times, or a list of exactly n. */
+/* A per-interval value: a scalar for every interval, a list of n (one per interval, the same
+ * every day), or a list of `days` lists of n (one per day).  Returns n * days values. */
 static double *get_per_interval(struct loader *L, const config_setting_t *parent,
-                                const char *name, int n, int required)
+                                const char *name, int n, int days, int required)
 {
     const config_setting_t *s = child(parent, name);
     if (s == NULL) {
@@ -404,25 +419,36 @@ static double *get_per_interval(struct loader *L, const config_setting_t *parent
         return NULL;
     }
     if (!type_ok(s, K_NUMS)) return NULL;
-    double *v = xcalloc((size_t)n, sizeof *v);
+    double *v = xcalloc((size_t)n * days, sizeof *v);
+    char path[256];
+    path_of(s, path, sizeof path);
     if (!is_sequence(s)) {
         double x = number_of(s);
         if (!in_bounds(L, s, x)) goto bad;
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < n * days; i++)
             v[i] = x;
         return v;
     }
-    if (config_setting_length(s) != n) {
-        char path[256];
-        path_of(s, path, sizeof path);
-        fail(L, s, "%s: %d values, expected %d (one per interval)", path, config_setting_length(s),
-             n);
+    int len = config_setting_length(s);
+    int nested = len > 0 && is_sequence(config_setting_get_elem(s, 0));
+    if (nested && len != days) {
+        fail(L, s, "%s: %d lists, expected %d (one per day)", path, len, days);
         goto bad;
     }
-    for (int i = 0; i < n; i++) {
-        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-        v[i] = number_of(e);
-        if (!in_bounds(L, e, v[i])) goto bad;
+    for (int d = 0; d < days; d++) {
+        const config_setting_t *row = nested ? config_setting_get_elem(s, (unsigned)d) : s;
+        if (!is_sequence(row) || config_setting_length(row) != n) {
+            char rp[256];
+            path_of(row, rp, sizeof rp);
+            fail(L, row, "%s: %d values, expected %d (one per interval)", rp,
+                 is_sequence(row) ? config_setting_length(row) : 1, n);
+            goto bad;
+        }
+        for (int i = 0; i < n; i++) {
+            const config_setting_t *e = config_setting_get_elem(row, (unsigned)i);
+            v[d * n + i] = number_of(e);
+            if (!in_bounds(L, e, v[d * n + i])) goto bad;
+        }
     }
     return v;
 bad:
@@ -433,11 +459,11 @@ bad:
 /* A per-interval value from the config, or else from the named column of a CSV table: exactly
  * one of the two must give it.  The integer check for agents from a CSV happens here too. */
 static double *per_interval_or_csv(struct loader *L, const config_setting_t *owner,
-                                   const char *key, const char *name, int n,
+                                   const char *key, const char *name, int n, int days,
                                    struct forecast *tab)
 {
     int col = tab != NULL && name != NULL ? forecast_column(tab, name) : -1;
-    if (col < 0) return get_per_interval(L, owner, key, n, 1);
+    if (col < 0) return get_per_interval(L, owner, key, n, days, 1);
     char path[256];
     path_of(owner, path, sizeof path);
     tab->col_used[col] = 1;
@@ -446,12 +472,13 @@ static double *per_interval_or_csv(struct loader *L, const config_setting_t *own
              tab->path);
         return NULL;
     }
-    double *v = xcalloc((size_t)n, sizeof *v);
-    for (int i = 0; i < n; i++) {
-        v[i] = tab->values[(size_t)i * tab->n_cols + col];
-        if (strcmp(key, "agents") == 0 && (v[i] != floor(v[i]) || v[i] > 1e7)) {
-            diag_add(L->d, tab->path, i + 2, "%s: whole number of agents expected, got %g", name,
-                     v[i]);
+    double *v = xcalloc((size_t)n * days, sizeof *v);
+    for (int i = 0; i < n * days; i++) {
+        int row = tab->n_rows == n ? i % n : i; /* one day's rows serve every day */
+        v[i] = tab->values[(size_t)row * tab->n_cols + col];
+        if (strcmp(key, "agents") == 0 && (v[i] != floor(v[i]) || v[i] > 1e7) && row == i) {
+            diag_add(L->d, tab->path, row + 2, "%s: whole number of agents expected, got %g",
+                     name, v[i]);
             L->errors++;
         }
     }
@@ -588,6 +615,75 @@ static void load_dist(struct loader *L, const config_setting_t *g, struct dist *
     if (why != NULL) fail(L, g, "%s: %s", path, why);
 }
 
+/* The channel's kind and the keys that only some kinds take. */
+static void load_channel_kind(struct loader *L, const config_setting_t *cs,
+                              struct channel_spec *ch)
+{
+    char path[256];
+    path_of(cs, path, sizeof path);
+    const char *kind = get_str(L, cs, "kind", 0);
+    ch->kind = CH_VOICE;
+    if (kind != NULL) {
+        int k = channel_kind_from_name(kind);
+        if (k < 0) {
+            fail(L, child(cs, "kind"),
+                 "%s.kind: unknown channel kind '%s' (voice, chat, messaging, email)", path, kind);
+            return;
+        }
+        ch->kind = (enum channel_kind)k;
+    }
+    const config_setting_t *due = child(cs, "due_s"), *ex = child(cs, "exchanges"),
+                           *reply = child(cs, "reply_delay");
+    if (ch->kind == CH_EMAIL) {
+        if (ch->patience.kind != DIST_NONE)
+            fail(L, child(cs, "patience"), "%s.patience: email never abandons", path);
+        ch->due_s = 86400;
+        get_num(L, cs, "due_s", &ch->due_s, 0);
+    } else if (due != NULL) {
+        fail(L, due, "%s.due_s: only email channels have a due time", path);
+    }
+    if (ch->kind == CH_MESSAGING) {
+        ch->exchanges.kind = DIST_DETERMINISTIC;
+        ch->exchanges.mean_s = 1;
+        dist_prepare(&ch->exchanges);
+        if (ex != NULL && config_setting_type(ex) == CONFIG_TYPE_GROUP) load_dist(L, ex, &ch->exchanges);
+        if (reply == NULL && ex != NULL)
+            missing(L, cs, "reply_delay");
+        else if (reply != NULL && config_setting_type(reply) == CONFIG_TYPE_GROUP)
+            load_dist(L, reply, &ch->reply_delay);
+    } else {
+        if (ex != NULL) fail(L, ex, "%s.exchanges: only messaging channels have exchanges", path);
+        if (reply != NULL)
+            fail(L, reply, "%s.reply_delay: only messaging channels have reply delays", path);
+    }
+}
+
+/* concurrency (slots for chat and messaging) and the slowdown per contacts held. */
+static void load_concurrency(struct loader *L, const config_setting_t *gs, struct group_spec *gr)
+{
+    long long k = 1;
+    get_int(L, gs, "concurrency", &k, 0);
+    gr->concurrency = (int)k;
+    gr->slowdown = xcalloc((size_t)k, sizeof *gr->slowdown);
+    for (int i = 0; i < k; i++)
+        gr->slowdown[i] = 1;
+    const config_setting_t *sl = child(gs, "slowdown");
+    if (sl == NULL || !type_ok(sl, K_NUMS)) return;
+    char path[256];
+    path_of(sl, path, sizeof path);
+    int n = is_sequence(sl) ? config_setting_length(sl) : 1;
+    if (n != k) {
+        fail(L, sl, "%s: %d values, expected %lld (one per contact held, up to concurrency)", path,
+             n, k);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *e = is_sequence(sl) ? config_setting_get_elem(sl, (unsigned)i) : sl;
+        double v = number_of(e);
+        if (in_bounds(L, e, v)) gr->slowdown[i] = v;
+    }
+}
+
 /* Parses "HH:MM" into seconds after midnight; -1 when malformed. */
 static double clock_s(const char *s)
 {
@@ -613,6 +709,7 @@ static void load_general(struct loader *L, const config_setting_t *root, struct 
     }
 
     m->n_intervals = 1;
+    m->n_days = 1;
     if (m->mode == MODE_STEADY) {
         const config_setting_t *st = child(root, "steady");
         if (st == NULL) {
@@ -642,6 +739,9 @@ static void load_general(struct loader *L, const config_setting_t *root, struct 
         }
         m->day_start_s = a;
         m->n_intervals = (int)n;
+        long long days = 1;
+        get_int(L, day, "days", &days, 0);
+        m->n_days = (int)days;
         for (int t = 0; t < 2; t++) {
             const config_setting_t *f = child(day, t == 0 ? "arrivals_csv" : "staffing_csv");
             if (f == NULL || config_setting_type(f) != CONFIG_TYPE_STRING) continue;
@@ -653,7 +753,8 @@ static void load_general(struct loader *L, const config_setting_t *root, struct 
                      strerror(errno));
                 continue;
             }
-            if (forecast_read(tab, path, m->n_intervals, m->day_start_s, m->interval_s, L->d) != 0)
+            if (forecast_read(tab, path, m->n_intervals, m->n_days, m->day_start_s, m->interval_s,
+                              L->d) != 0)
                 L->errors++;
             else
                 *(t == 0 ? &L->have_arrivals : &L->have_staffing) = 1;
@@ -688,9 +789,9 @@ static void load_general(struct loader *L, const config_setting_t *root, struct 
         ch->sl_seconds = 20;
         get_num(L, cs, "sl_seconds", &ch->sl_seconds, 0);
         double *rates = per_interval_or_csv(L, cs, "arrivals_per_hour", name, m->n_intervals,
-                                            L->have_arrivals ? &L->arrivals : NULL);
+                                            m->n_days, L->have_arrivals ? &L->arrivals : NULL);
         if (rates != NULL) {
-            for (int i = 0; i < m->n_intervals; i++)
+            for (int i = 0; i < model_total_intervals(m); i++)
                 rates[i] /= 3600;
             ch->rate_per_s = rates;
         }
@@ -701,6 +802,7 @@ static void load_general(struct loader *L, const config_setting_t *root, struct 
             load_dist(L, svc, &ch->service);
         if (pat != NULL && config_setting_type(pat) == CONFIG_TYPE_GROUP)
             load_dist(L, pat, &ch->patience);
+        load_channel_kind(L, cs, ch);
     }
 
     for (int g = 0; g < m->n_groups; g++) {
@@ -711,13 +813,14 @@ static void load_general(struct loader *L, const config_setting_t *root, struct 
         path_of(gs, path, sizeof path);
         const char *name = get_str(L, gs, "name", 1);
         gr->name = xstrdup(name ? name : "?");
-        double *agents = per_interval_or_csv(L, gs, "agents", name, m->n_intervals,
+        double *agents = per_interval_or_csv(L, gs, "agents", name, m->n_intervals, m->n_days,
                                              L->have_staffing ? &L->staffing : NULL);
-        gr->agents = xcalloc((size_t)m->n_intervals, sizeof *gr->agents);
+        gr->agents = xcalloc((size_t)model_total_intervals(m), sizeof *gr->agents);
         if (agents != NULL)
-            for (int i = 0; i < m->n_intervals; i++)
+            for (int i = 0; i < model_total_intervals(m); i++)
                 gr->agents[i] = (int)agents[i];
         free(agents);
+        load_concurrency(L, gs, gr);
         const config_setting_t *sk = child(gs, "skills");
         if (sk == NULL) {
             missing(L, gs, "skills");
@@ -745,6 +848,7 @@ static void load_shorthand(struct loader *L, const config_setting_t *root, struc
 {
     m->mode = MODE_STEADY;
     m->n_intervals = 1;
+    m->n_days = 1;
     m->n_channels = m->n_groups = 1;
     m->channels = xcalloc(1, sizeof *m->channels);
     m->groups = xcalloc(1, sizeof *m->groups);
@@ -756,6 +860,9 @@ static void load_shorthand(struct loader *L, const config_setting_t *root, struc
     gr->agents = xcalloc(1, sizeof(int));
     gr->skills = xcalloc(1, sizeof(int));
     gr->n_skills = 1;
+    gr->concurrency = 1;
+    gr->slowdown = xcalloc(1, sizeof(double));
+    gr->slowdown[0] = 1;
     double rate = 0, aht = 0;
     long long agents = 0;
     get_num(L, root, "arrivals_per_hour", &rate, 1);

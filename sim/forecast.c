@@ -61,8 +61,8 @@ static double parse_clock(const char *s)
 
 #define MAX_FIELDS 1024
 
-int forecast_read(struct forecast *t, const char *path, int n_intervals, double start_s,
-                  double interval_s, struct diag *d)
+int forecast_read(struct forecast *t, const char *path, int n_intervals, int n_days,
+                  double start_s, double interval_s, struct diag *d)
 {
     memset(t, 0, sizeof *t);
     t->path = xstrdup(path);
@@ -104,7 +104,7 @@ int forecast_read(struct forecast *t, const char *path, int n_intervals, double 
             continue;
         }
         int row = t->n_rows++;
-        double want = start_s + row * interval_s;
+        double want = start_s + (row % n_intervals) * interval_s;
         double got = parse_clock(fields[0]);
         if (got != want) {
             int wm = (int)lround(want / 60);
@@ -135,8 +135,12 @@ int forecast_read(struct forecast *t, const char *path, int n_intervals, double 
         diag_add(d, path, 0, "empty file: header 'start,NAME,...' expected");
         errors++;
     }
-    if (errors == 0 && t->n_rows != n_intervals) {
-        diag_add(d, path, 0, "%d rows, expected %d (one per interval)", t->n_rows, n_intervals);
+    if (errors == 0 && t->n_rows != n_intervals && t->n_rows != n_intervals * n_days) {
+        if (n_days == 1)
+            diag_add(d, path, 0, "%d rows, expected %d (one per interval)", t->n_rows, n_intervals);
+        else
+            diag_add(d, path, 0, "%d rows, expected %d (one day) or %d (every day)", t->n_rows,
+                     n_intervals, n_intervals * n_days);
         errors++;
     }
     if (errors) {

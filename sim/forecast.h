@@ -16,10 +16,11 @@ struct forecast {
     int *col_used;   /* set by the caller when a column is claimed */
 };
 
-/* Reads path and checks that there are exactly n_intervals rows starting at start_s (seconds
- * after midnight) every interval_s.  Returns 0, or -1 with the problems in d (t freed). */
-int forecast_read(struct forecast *t, const char *path, int n_intervals, double start_s,
-                  double interval_s, struct diag *d);
+/* Reads path and checks that there are n_intervals rows (one day, used for every day) or
+ * n_intervals * n_days rows (day after day), each starting on the grid start_s (seconds after
+ * midnight) + k * interval_s.  Returns 0, or -1 with the problems in d (t freed). */
+int forecast_read(struct forecast *t, const char *path, int n_intervals, int n_days,
+                  double start_s, double interval_s, struct diag *d);
 /* Column index of name, or -1. */
 int forecast_column(const struct forecast *t, const char *name);
 void forecast_free(struct forecast *t);

@@ -7,11 +7,55 @@
 #include <string.h>
 
 const char *const metric_names[MET_N] = {
-    "offered",     "handled",       "abandoned",  "abandon_rate",
-    "p_wait",      "asa_s",         "wait_mean_s", "service_level",
-    "service_level_excl_short_abandons", "wait_p50_s", "wait_p90_s", "wait_p99_s",
-    "occupancy",   "overtime_agent_s",
+    "offered",
+    "handled",
+    "abandoned",
+    "abandon_rate",
+    "p_wait",
+    "asa_s",
+    "wait_mean_s",
+    "service_level",
+    "service_level_excl_short_abandons",
+    "wait_p50_s",
+    "wait_p90_s",
+    "wait_p99_s",
+    "occupancy",
+    "overtime_agent_s",
+    "slot_utilisation",
+    "first_response_s",
+    "first_response_service_level",
+    "due_met",
+    "backlog_start",
+    "backlog_end",
 };
+
+static const char *const kind_names[CH_N_KINDS] = {"voice", "chat", "messaging", "email"};
+
+const char *channel_kind_name(enum channel_kind k)
+{
+    return (int)k >= 0 && k < CH_N_KINDS ? kind_names[k] : "total";
+}
+
+int channel_kind_from_name(const char *name)
+{
+    for (int k = 0; k < CH_N_KINDS; k++)
+        if (strcmp(name, kind_names[k]) == 0) return k;
+    return -1;
+}
+
+int metric_applies(int metric, enum channel_kind kind, int per_interval)
+{
+    switch (metric) {
+    case MET_OVERTIME: return kind == CH_N_KINDS && !per_interval;
+    case MET_SLOT_UTIL: return channel_kind_slotted(kind);
+    case MET_FIRST_RESPONSE:
+    case MET_FIRST_RESPONSE_SL: return kind == CH_MESSAGING;
+    case MET_DUE_MET: return kind == CH_EMAIL;
+    case MET_BACKLOG_START: return kind == CH_EMAIL && per_interval;
+    case MET_BACKLOG_END: return kind == CH_EMAIL;
+    }
+    return 1;
+}
 
 void model_spec_free(struct model_spec *m)
 {
@@ -21,12 +65,15 @@ void model_spec_free(struct model_spec *m)
         free(m->channels[c].rate_per_s);
         dist_fini(&m->channels[c].service);
         dist_fini(&m->channels[c].patience);
+        dist_fini(&m->channels[c].exchanges);
+        dist_fini(&m->channels[c].reply_delay);
     }
     free(m->channels);
     for (int g = 0; g < m->n_groups; g++) {
         free(m->groups[g].name);
         free(m->groups[g].agents);
         free(m->groups[g].skills);
+        free(m->groups[g].slowdown);
     }
     free(m->groups);
     free(m->effective_config);
@@ -51,6 +98,11 @@ void tally_add(struct tally *into, const struct tally *from)
     into->wait_all_s += from->wait_all_s;
     into->busy_agent_s += from->busy_agent_s;
     into->staffed_agent_s += from->staffed_agent_s;
+    into->due_met += from->due_met;
+    into->slot_s += from->slot_s;
+    into->slot_capacity_s += from->slot_capacity_s;
+    into->backlog_start += from->backlog_start;
+    into->backlog_end += from->backlog_end;
     hist_merge(&into->wait_answered, &from->wait_answered);
 }
 
@@ -60,7 +112,7 @@ static double ratio(double num, double den)
     return den > 0 ? num / den : (double)NAN;
 }
 
-void tally_metrics(const struct tally *t, double *v)
+void tally_metrics(const struct tally *t, enum channel_kind kind, double *v)
 {
     double offered = (double)t->offered;
     double finished = (double)(t->answered + t->abandoned);
@@ -78,4 +130,14 @@ void tally_metrics(const struct tally *t, double *v)
     v[MET_WAIT_P99] = hist_quantile(&t->wait_answered, 0.99);
     v[MET_OCCUPANCY] = ratio(t->busy_agent_s, t->staffed_agent_s);
     v[MET_OVERTIME] = (double)NAN;
+    v[MET_SLOT_UTIL] = ratio(t->slot_s, t->slot_capacity_s);
+    /* Messaging's wait is its first-response time, so these restate ASA and service level under
+     * the names planners use for that channel. */
+    v[MET_FIRST_RESPONSE] = v[MET_ASA];
+    v[MET_FIRST_RESPONSE_SL] = v[MET_SL];
+    v[MET_DUE_MET] = ratio((double)t->due_met, (double)t->handled);
+    v[MET_BACKLOG_START] = t->backlog_start;
+    v[MET_BACKLOG_END] = t->backlog_end;
+    for (int k = 0; k < MET_N; k++)
+        if (!metric_applies(k, kind, 1) && !metric_applies(k, kind, 0)) v[k] = (double)NAN;
 }

@@ -16,24 +16,58 @@ enum model_mode {
     MODE_DAY     /* planning intervals with their own rates and staffing, then close */
 };
 
+/* How a channel's contacts live.  Voice and chat are real time; messaging is asynchronous
+ * (the agent is released while the customer is away); email is deferred work with a due time. */
+enum channel_kind {
+    CH_VOICE,     /* one agent, whole attention; the customer waits and may abandon */
+    CH_CHAT,      /* takes one of an agent's concurrency slots */
+    CH_MESSAGING, /* a conversation of several exchanges, each taking a slot while the agent works */
+    CH_EMAIL,     /* one agent, whole attention; never abandons; carried over night */
+    CH_N_KINDS
+};
+
 struct channel_spec {
     char *name;            /* owned */
-    double *rate_per_s;    /* arrival rate per interval, 1/s; owned, n_intervals long */
-    struct dist service;   /* handle time (work content) drawn at arrival */
-    struct dist patience;  /* DIST_NONE: contacts never abandon */
-    double sl_seconds;     /* service-level threshold T, s */
+    enum channel_kind kind;
+    double *rate_per_s;    /* arrival rate per interval, 1/s; owned, n_days * n_intervals long */
+    struct dist service;   /* handle time (work content) drawn at arrival; per exchange for
+                            * messaging */
+    struct dist patience;  /* DIST_NONE: contacts never abandon (messaging: first wait only) */
+    double sl_seconds;     /* service-level threshold T, s (messaging: on first response) */
+    double due_s;          /* email: due this long after arrival, s */
+    struct dist exchanges; /* messaging: agent replies per conversation, rounded up to >= 1 */
+    struct dist reply_delay; /* messaging: customer away between exchanges, s */
 };
 
 struct group_spec {
-    char *name;    /* owned */
-    int *agents;   /* agents on duty per interval; owned, n_intervals long */
-    int *skills;   /* channel indices served, in routing order; owned */
+    char *name;        /* owned */
+    int *agents;       /* agents on duty per interval; owned, n_days * n_intervals long */
+    int *skills;       /* channel indices served, in priority order; owned */
     int n_skills;
+    int concurrency;   /* chat and messaging contacts an agent holds at once, >= 1 */
+    double *slowdown;  /* handle-time factor by contacts held after an assignment (index
+                        * held - 1); owned, concurrency long */
 };
+
+/* A channel kind whose contacts take a slot, so several can share an agent. */
+static inline int channel_kind_slotted(enum channel_kind k)
+{
+    return k == CH_CHAT || k == CH_MESSAGING;
+}
+
+/* Real-time work is followed to its end at the close; deferred work waits for the next day. */
+static inline int channel_kind_real_time(enum channel_kind k)
+{
+    return k != CH_EMAIL;
+}
+
+const char *channel_kind_name(enum channel_kind k);
+int channel_kind_from_name(const char *name); /* -1 when unknown */
 
 struct model_spec {
     enum model_mode mode;
-    int n_intervals;         /* 1 in steady mode */
+    int n_intervals;         /* per day; 1 in steady mode */
+    int n_days;              /* consecutive days (day mode), 1 in steady mode */
     double interval_s;       /* day mode: interval length, s */
     double day_start_s;      /* day mode: clock time of the first interval, s after midnight */
     long long contacts;      /* steady mode: counted arrivals per replication */
@@ -46,6 +80,12 @@ struct model_spec {
     char *effective_config;  /* the config after overrides, as one JSON value; owned */
     int replications;
 };
+
+/* Planning intervals over the whole run. */
+static inline int model_total_intervals(const struct model_spec *m)
+{
+    return m->n_intervals * m->n_days;
+}
 
 void model_spec_free(struct model_spec *m);
 
@@ -66,6 +106,12 @@ enum metric {
     MET_WAIT_P99,
     MET_OCCUPANCY,
     MET_OVERTIME,    /* day mode, total scope only: staffed agent-seconds after the close */
+    MET_SLOT_UTIL,   /* chat, messaging: used slots over concurrency x staffed agent-time */
+    MET_FIRST_RESPONSE,    /* messaging: mean wait for the first agent reply, s */
+    MET_FIRST_RESPONSE_SL, /* messaging: first reply within sl_seconds over offered */
+    MET_DUE_MET,     /* email: handled before due over handled */
+    MET_BACKLOG_START, /* email, per interval: waiting at the interval's start */
+    MET_BACKLOG_END, /* email: waiting at the end (of the interval, or of the run) */
     MET_N
 };
 
@@ -75,27 +121,37 @@ extern const char *const metric_names[MET_N];
 /* Counters of one class (an interval and channel, or an aggregate) in one replication. */
 struct tally {
     uint64_t offered, handled, abandoned;
-    uint64_t queued;            /* had to wait (found no idle agent) */
+    uint64_t queued;            /* had to wait (found no free agent) */
     uint64_t answered;          /* reached an agent (handled once their service ends) */
     uint64_t answered_in_sl;    /* answered with wait <= sl_seconds */
     uint64_t abandoned_in_sl;   /* abandoned with wait <= sl_seconds */
+    uint64_t due_met;           /* email handled by its due time */
     double wait_answered_s;     /* sum of waits of answered contacts, s */
     double wait_all_s;          /* sum of waits of all finished contacts, s */
-    double busy_agent_s;        /* agent-seconds serving (occupancy numerator) */
+    double busy_agent_s;        /* agent-seconds holding at least one contact (occupancy) */
     double staffed_agent_s;     /* agent-seconds on duty (occupancy denominator) */
+    double slot_s;              /* slot-seconds used (chat, messaging) */
+    double slot_capacity_s;     /* concurrency x staffed agent-seconds of the serving groups */
+    double backlog_start;       /* waiting at the start of the period (email) */
+    double backlog_end;         /* waiting at the end of the period (email) */
     struct hist wait_answered;  /* waits of answered contacts */
 };
 
 void tally_reset(struct tally *t);
 void tally_add(struct tally *into, const struct tally *from);
-/* Fills values[MET_N] from t; undefined metrics (no denominator) are NaN. */
-void tally_metrics(const struct tally *t, double *values);
+/* Fills values[MET_N] from t for a channel of the given kind (or, with kind CH_N_KINDS, a
+ * total); metrics that do not apply, or have no denominator, are NaN. */
+void tally_metrics(const struct tally *t, enum channel_kind kind, double *values);
 
-/* Scopes: 0 is the total, 1 + c is channel c; in day mode each interval i then has one scope per
- * channel and one for its total (c == n_channels), see results_interval_scope. */
+/* Whether a metric belongs in the output of a channel of this kind (CH_N_KINDS: a total). */
+int metric_applies(int metric, enum channel_kind kind, int per_interval);
+
+/* Scopes: 0 is the total, 1 + c is channel c; in day mode each interval i (over all days) then
+ * has one scope per channel and one for its total (c == n_channels), see results_interval_scope. */
 static inline int results_n_scopes(const struct model_spec *m)
 {
-    return 1 + m->n_channels + (m->mode == MODE_DAY ? m->n_intervals * (m->n_channels + 1) : 0);
+    return 1 + m->n_channels +
+           (m->mode == MODE_DAY ? model_total_intervals(m) * (m->n_channels + 1) : 0);
 }
 
 static inline int results_interval_scope(const struct model_spec *m, int interval, int channel)

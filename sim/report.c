@@ -21,12 +21,14 @@ static long long peak_rss_kib(void)
     return (long long)ru.ru_maxrss;
 }
 
+/* The metrics of one scope that apply to it: a channel's by its kind, a total's (kind
+ * CH_N_KINDS) the core ones, overtime only for the run's total in day mode. */
 static void json_metrics(struct json *j, const char *key, const struct results *r, int scope,
-                         int with_overtime)
+                         enum channel_kind kind, int per_interval, int day_mode)
 {
     json_begin_object(j, key);
     for (int k = 0; k < MET_N; k++) {
-        if (k == MET_OVERTIME && !with_overtime) continue;
+        if (!metric_applies(k, kind, per_interval) || (k == MET_OVERTIME && !day_mode)) continue;
         const struct stat_summary *s = &r->summary[scope * MET_N + k];
         json_begin_object(j, metric_names[k]);
         json_number(j, "mean", s->mean);
@@ -50,21 +52,25 @@ void report_json(FILE *out, const struct report_meta *meta, const struct model_s
     json_int(&j, "seed", (long long)m->seed);
     json_string(&j, "rng", "mt19937");
     if (m->effective_config != NULL) json_raw(&j, "effective_config", m->effective_config);
-    json_metrics(&j, "total", r, 0, m->mode == MODE_DAY);
+    int day = m->mode == MODE_DAY;
+    json_metrics(&j, "total", r, 0, CH_N_KINDS, 0, day);
     json_begin_object(&j, "channels");
     for (int c = 0; c < m->n_channels; c++)
-        json_metrics(&j, m->channels[c].name, r, 1 + c, 0);
+        json_metrics(&j, m->channels[c].name, r, 1 + c, m->channels[c].kind, 0, day);
     json_end_object(&j);
     json_begin_array(&j, "intervals");
     if (m->mode == MODE_DAY)
-        for (int i = 0; i < m->n_intervals; i++) {
+        for (int i = 0; i < model_total_intervals(m); i++) {
             json_begin_object(&j, NULL);
-            json_number(&j, "start_s", m->day_start_s + i * m->interval_s);
+            json_int(&j, "day", i / m->n_intervals);
+            json_number(&j, "start_s", m->day_start_s + (i % m->n_intervals) * m->interval_s);
             json_begin_object(&j, "channels");
             for (int c = 0; c < m->n_channels; c++)
-                json_metrics(&j, m->channels[c].name, r, results_interval_scope(m, i, c), 0);
+                json_metrics(&j, m->channels[c].name, r, results_interval_scope(m, i, c),
+                             m->channels[c].kind, 1, day);
             json_end_object(&j);
-            json_metrics(&j, "total", r, results_interval_scope(m, i, m->n_channels), 0);
+            json_metrics(&j, "total", r, results_interval_scope(m, i, m->n_channels), CH_N_KINDS,
+                         1, day);
             json_end_object(&j);
         }
     json_end_array(&j);
@@ -136,12 +142,13 @@ static int csv_file(const char *dir, const char *name, const struct model_spec *
             csv_metrics(o.f, r, scope);
         }
     } else {
-        csv_header(o.f, "interval,start_s,channel");
-        for (int i = 0; i < m->n_intervals && m->mode == MODE_DAY; i++)
+        csv_header(o.f, "day,interval,start_s,channel");
+        for (int i = 0; i < model_total_intervals(m) && m->mode == MODE_DAY; i++)
             for (int c = 0; c <= m->n_channels; c++) {
-                double start = m->day_start_s + i * m->interval_s;
+                double start = m->day_start_s + (i % m->n_intervals) * m->interval_s;
                 int mins = (int)lround(start / 60);
-                fprintf(o.f, "%02d:%02d,%.17g,", mins / 60, mins % 60, start);
+                fprintf(o.f, "%d,%02d:%02d,%.17g,", i / m->n_intervals, mins / 60, mins % 60,
+                        start);
                 csv_name(o.f, c < m->n_channels ? m->channels[c].name : "total");
                 csv_metrics(o.f, r, results_interval_scope(m, i, c));
             }
@@ -189,6 +196,11 @@ static const struct summary_row summary_rows[] = {
     {MET_WAIT_P90, "wait p90 (answered)", "s", 1, 1},
     {MET_WAIT_P99, "wait p99 (answered)", "s", 1, 1},
     {MET_OCCUPANCY, "occupancy", "%", 100, 2},
+    {MET_SLOT_UTIL, "slot utilisation", "%", 100, 2},
+    {MET_FIRST_RESPONSE, "first response", "s", 1, 2},
+    {MET_FIRST_RESPONSE_SL, "first-response SL", "%", 100, 2},
+    {MET_DUE_MET, "handled by due time", "%", 100, 2},
+    {MET_BACKLOG_END, "backlog at the end", "contacts", 1, 1},
     {MET_OVERTIME, "overtime after close", "agent-min", 1.0 / 60, 1},
 };
 
@@ -217,15 +229,19 @@ static void summary_table(FILE *out, const struct model_spec *m, const struct re
     for (size_t k = 0; k < sizeof summary_rows / sizeof *summary_rows; k++) {
         const struct summary_row *row = &summary_rows[k];
         if (row->metric == MET_OVERTIME && m->mode != MODE_DAY) continue;
+        int used = row->metric == MET_OVERTIME;
+        for (int c = 0; c < m->n_channels; c++)
+            used |= metric_applies(row->metric, m->channels[c].kind, 0);
+        if (!used) continue;
         fprintf(out, "%-24s %-9s", row->label, row->unit);
         for (int c = 0; c < m->n_channels; c++) {
-            if (row->metric == MET_OVERTIME)
+            if (!metric_applies(row->metric, m->channels[c].kind, 0))
                 fprintf(out, " %22s", "");
             else
                 summary_cell(out, &r->summary[(1 + c) * MET_N + row->metric], row->scale,
                              row->decimals);
         }
-        if (with_total)
+        if (with_total && metric_applies(row->metric, CH_N_KINDS, 0))
             summary_cell(out, &r->summary[row->metric], row->scale, row->decimals);
         fputc('\n', out);
     }
@@ -292,9 +308,10 @@ void report_text(FILE *out, const struct report_meta *meta, const struct model_s
         fprintf(out, "steady state: %lld warm-up + %lld counted contacts per replication\n",
                 m->warmup_contacts, m->contacts);
     else
-        fprintf(out, "day: %d intervals of %g min from %02d:%02d\n", m->n_intervals,
+        fprintf(out, "day: %d intervals of %g min from %02d:%02d%s", m->n_intervals,
                 m->interval_s / 60, (int)(m->day_start_s / 3600),
-                (int)fmod(m->day_start_s / 60, 60));
+                (int)fmod(m->day_start_s / 60, 60), m->n_days > 1 ? "" : "\n");
+    if (m->mode == MODE_DAY && m->n_days > 1) fprintf(out, ", %d days\n", m->n_days);
     fprintf(out, "values are means over replications ± 95 %% confidence half-width\n\n");
     summary_table(out, m, r);
     if (m->mode == MODE_DAY) {
@@ -303,10 +320,14 @@ void report_text(FILE *out, const struct report_meta *meta, const struct model_s
                          "time)\n",
                     m->channels[c].name);
             header_row(out, "start");
-            for (int i = 0; i < m->n_intervals; i++) {
-                char label[16];
-                int mins = (int)lround((m->day_start_s + i * m->interval_s) / 60);
-                snprintf(label, sizeof label, "%02d:%02d", mins / 60 % 100, mins % 60);
+            for (int i = 0; i < model_total_intervals(m); i++) {
+                char label[24];
+                int mins = (int)lround((m->day_start_s + (i % m->n_intervals) * m->interval_s) / 60);
+                if (m->n_days > 1)
+                    snprintf(label, sizeof label, "day %d %02d:%02d", i / m->n_intervals + 1,
+                             mins / 60 % 100, mins % 60);
+                else
+                    snprintf(label, sizeof label, "%02d:%02d", mins / 60 % 100, mins % 60);
                 metric_row(out, label, r, results_interval_scope(m, i, c), 0);
             }
         }

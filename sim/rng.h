@@ -15,6 +15,8 @@ enum rng_purpose {
     RNG_ARRIVALS = 0, /* inter-arrival times, index = channel */
     RNG_SERVICE = 1,  /* work content drawn at arrival, index = channel */
     RNG_PATIENCE = 2, /* patience drawn at arrival, index = channel */
+    RNG_EXCHANGES = 3, /* messaging: agent replies per conversation, index = channel */
+    RNG_REPLY = 4,    /* messaging: customer-away times, index = channel */
     RNG_N_PURPOSES
 };
 

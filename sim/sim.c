@@ -5,15 +5,25 @@
  * O(1)), the random streams and the tallies.  It is allocated once and reset per replication; the
  * event loop does not allocate once the pools have grown.
  *
- * Routing without scans: a new contact tries the groups that have its channel as a skill, in
- * config order, and takes the longest-idle agent of the first group with one (O(groups of the
- * channel)); otherwise it joins its channel's queue.  A freed agent takes the oldest head among
- * the queues of its skills (O(skills)).
+ * Channels: voice and email take an agent's whole attention; chat and messaging take one of the
+ * agent's `concurrency` slots, with a handle time fixed at assignment (work times the group's
+ * slowdown for the number of contacts then held).  A messaging conversation alternates agent
+ * replies and customer-away periods; the slot is free while the customer is away and the
+ * conversation re-queues when they answer.  Email never abandons and, at the close, waits for the
+ * next day, while real-time work is followed to its end by the agents on duty (overtime).
  *
- * Common random numbers: a contact's work content and patience are drawn when it arrives, from
- * its channel's streams, in arrival order; so two configurations that differ only in staffing see
- * the same customers.  Patience timers are cancelled lazily: the contact's generation changes when
- * it is answered or freed, and a timer whose tag no longer matches is dropped when it pops.
+ * Routing without scans: each group keeps its available agents in buckets by contacts held
+ * (bucket 0 holds the idle agents, longest idle first).  A new contact tries the groups with its
+ * channel as a skill, in config order: voice and email take the head of bucket 0, chat and
+ * messaging the head of the lowest non-empty bucket (O(concurrency)).  An agent with room takes the
+ * head of the first non-empty queue among its skills in priority order (O(skills)).
+ *
+ * Common random numbers: a contact's work content, patience and number of exchanges are drawn
+ * when it arrives, from its channel's streams, in arrival order; so two configurations that differ
+ * only in staffing see the same customers.  (Messaging work and away times after the first
+ * exchange are drawn as they happen.)  Patience timers are cancelled lazily: the contact's
+ * generation changes when it is answered or freed, and a timer whose tag no longer matches is
+ * dropped when it pops.
  *
  * Invariant, checked at the end of every replication: arrivals = handled + abandoned + still in
  * the system, over all contacts and over the counted ones. */
@@ -29,29 +39,34 @@
 #include <string.h>
 #include <time.h>
 
-#define NIL UINT32_MAX
+#define NIL     UINT32_MAX
+#define DAY_S   86400.0
 
 /* Event kinds, and their priorities at equal times: staffing changes first (an arrival at an
  * interval boundary meets the new interval's agents), then service ends (an agent freed at the
- * instant a patience runs out still answers), then abandonment, then arrivals. */
-enum ev_kind { EV_STAFFING, EV_SERVICE_END, EV_PATIENCE, EV_ARRIVAL };
-static const unsigned ev_prio[] = {0, 1, 2, 3};
+ * instant a patience runs out still answers), then abandonment, then customer replies, then
+ * arrivals. */
+enum ev_kind { EV_STAFFING, EV_SERVICE_END, EV_PATIENCE, EV_REPLY, EV_ARRIVAL };
+static const unsigned ev_prio[] = {0, 1, 2, 3, 4};
 
-enum contact_state { C_FREE, C_WAITING, C_SERVICE };
+enum contact_state { C_FREE, C_WAITING, C_SERVICE, C_AWAY };
 
 struct contact {
     double arrival_s;  /* s */
     double patience_s; /* s; infinite when the channel has no abandonment */
-    double work_s;     /* handle time, s, drawn at arrival */
-    double answer_s;   /* when an agent answered, s */
-    uint32_t gen;      /* bumped when answered or freed: invalidates the patience timer */
+    double work_s;     /* work of the next (or current) exchange, s */
+    double answer_s;   /* first answer, s */
+    double worked_s;   /* agent time spent on it so far, s (slowdown included) */
+    uint64_t id;       /* arrival serial number in the replication */
+    uint32_t gen;      /* bumped when assigned or freed: invalidates pending timers */
     uint32_t prev;     /* queue links, or free-list link in next */
     uint32_t next;
+    uint32_t agent;    /* who holds it (or last held it) */
     int32_t cls;       /* tally index (interval * n_channels + channel), -1 when not counted */
-    uint32_t agent;    /* who answered, for the call log */
-    uint64_t id;       /* arrival serial number in the replication */
     uint16_t channel;
+    uint16_t exchanges_left; /* messaging: agent replies still to come, this one included */
     uint8_t state;     /* enum contact_state */
+    uint8_t answered;  /* an agent has taken it at least once */
 };
 
 struct queue {
@@ -59,62 +74,90 @@ struct queue {
     uint32_t len;
 };
 
+/* An intrusive FIFO of agents (available by load, or leaving). */
+struct agent_list {
+    uint32_t head, tail;
+    uint32_t n;
+};
+
 struct agent {
-    uint32_t contact; /* in hand, NIL when idle or off duty */
     uint32_t group;
+    uint32_t prev, next; /* links in the list the agent is on */
+    int32_t list;        /* -1 none, 0..K-1 bucket by load, K the leaving list */
+    uint16_t load;       /* contacts in hand */
+    uint8_t exclusive;   /* holding voice or email: takes nothing else */
+    uint8_t on_duty;
+    uint8_t leaving;     /* off duty once its hands are empty */
 };
 
 struct group_run {
-    uint32_t first_agent; /* agents [first_agent, first_agent + pool) belong to the group */
-    uint32_t pool;        /* most agents the group ever has on duty */
-    uint32_t *idle;       /* ring of idle agents, longest idle at idle_head */
-    uint32_t idle_head, idle_n;
-    uint32_t *off;        /* stack of off-duty agents */
+    uint32_t first_agent;     /* agents [first_agent, first_agent + pool) belong to the group */
+    uint32_t pool;            /* most agents the group ever has on duty */
+    int K;                    /* concurrency */
+    struct agent_list *lists; /* K buckets by load, then the leaving list */
+    uint32_t *off;            /* stack of off-duty agents */
     uint32_t n_off;
-    int target;           /* agents the schedule wants on duty now */
-    int on_duty;          /* agents on duty (idle or busy) */
-    double staffed_since; /* last change of on_duty, s */
+    int target;               /* agents the schedule wants on duty now */
+    int on_duty;              /* agents on duty (available, busy or leaving) */
+    int release_pending;      /* busy agents to mark leaving at their next chance */
+    double staffed_since;     /* last change of on_duty, s */
 };
 
 struct rep {
     const struct model_spec *m;
+    int nc, ng, n_total;    /* channels, groups, intervals over all days */
     struct cal cal;
     struct contact *contacts;
     uint32_t n_slots, free_head;
     struct agent *agents;
+    uint16_t *held;         /* [agent][channel] contacts in hand */
     struct group_run *groups;
     struct queue *queues;   /* per channel */
     int **routes;           /* per channel: groups with the skill, in config order */
     int *n_routes;
-    gsl_rng **rng_arrival, **rng_service, **rng_patience; /* per channel */
-    double *next_arrival_s; /* per channel, for the piecewise-constant rate integration */
-    int *busy;              /* per channel: agents serving it */
-    double *busy_since;     /* per channel: last change of busy, s */
-    /* Time-weighted sums per bucket: buckets 0..n_intervals-1 are the intervals; bucket
-     * n_intervals holds time after the close (day) or outside the measured window (steady). */
+    gsl_rng **rng[RNG_N_PURPOSES]; /* per purpose, per channel */
+    int *busy;              /* per channel: agents holding at least one of its contacts */
+    int *slots;             /* per channel: its contacts in hand */
+    int busy_total;         /* agents holding anything */
+    double *busy_since, *slots_since, busy_total_since;
+    /* Time-weighted sums per bucket: buckets 0..n_total-1 are the intervals; bucket n_total holds
+     * time after a close (day) or outside the measured window (steady). */
     int bucket;
-    double *busy_s;    /* [bucket][channel] agent-seconds */
-    double *staffed_s; /* [bucket][group] agent-seconds */
+    double *busy_s;       /* [bucket][channel] agent-seconds */
+    double *slot_s;       /* [bucket][channel] slot-seconds */
+    double *busy_total_s; /* [bucket] agent-seconds */
+    double *staffed_s;    /* [bucket][group] agent-seconds */
     struct tally *tallies; /* [interval][channel], counted contacts only */
     struct tally scratch;  /* aggregation space */
     /* Replication state. */
     uint64_t arrivals, handled, abandoned, in_system;
-    uint64_t counted_open;    /* counted contacts still in the system */
-    long long serial;         /* arrivals so far, across channels */
-    int closed;               /* day mode: past the last interval */
+    uint64_t counted_open;  /* counted contacts still in the system */
+    uint32_t *away;         /* per channel: messaging conversations with the customer away */
+    long long serial;       /* arrivals so far, across channels */
+    int closed;             /* day mode: between a close and the next opening */
+    int final_closed;       /* day mode: past the last close */
+    int on_duty_total;
     uint64_t events, stale;
     int rep_index;
-    FILE *log;                /* call log, or NULL */
+    FILE *log;                     /* call log, or NULL */
     const struct sim_hooks *hooks; /* borrowed; may be NULL */
 };
+
+static double now_s(const struct rep *r)
+{
+    return r->cal.now_s;
+}
 
 /* ==== Setup ==== */
 
 static struct rep *rep_alloc(const struct model_spec *m)
 {
     struct rep *r = xcalloc(1, sizeof *r);
-    int nc = m->n_channels, ng = m->n_groups, ni = m->n_intervals;
+    int nc = m->n_channels, ng = m->n_groups, nt = model_total_intervals(m);
     r->m = m;
+    r->nc = nc;
+    r->ng = ng;
+    r->n_total = nt;
     cal_init(&r->cal);
     r->n_slots = 1024;
     r->contacts = xcalloc(r->n_slots, sizeof *r->contacts);
@@ -122,15 +165,18 @@ static struct rep *rep_alloc(const struct model_spec *m)
     uint32_t n_agents = 0;
     for (int g = 0; g < ng; g++) {
         int pool = 0;
-        for (int i = 0; i < ni; i++)
+        for (int i = 0; i < nt; i++)
             if (m->groups[g].agents[i] > pool) pool = m->groups[g].agents[i];
-        r->groups[g].first_agent = n_agents;
-        r->groups[g].pool = (uint32_t)pool;
-        r->groups[g].idle = xcalloc((size_t)pool, sizeof(uint32_t));
-        r->groups[g].off = xcalloc((size_t)pool, sizeof(uint32_t));
+        struct group_run *gr = &r->groups[g];
+        gr->first_agent = n_agents;
+        gr->pool = (uint32_t)pool;
+        gr->K = m->groups[g].concurrency;
+        gr->lists = xcalloc((size_t)gr->K + 1, sizeof *gr->lists);
+        gr->off = xcalloc((size_t)pool, sizeof(uint32_t));
         n_agents += (uint32_t)pool;
     }
     r->agents = xcalloc(n_agents, sizeof *r->agents);
+    r->held = xcalloc((size_t)n_agents * nc, sizeof *r->held);
     for (int g = 0; g < ng; g++)
         for (uint32_t a = 0; a < r->groups[g].pool; a++)
             r->agents[r->groups[g].first_agent + a].group = (uint32_t)g;
@@ -143,53 +189,56 @@ static struct rep *rep_alloc(const struct model_spec *m)
             for (int s = 0; s < m->groups[g].n_skills; s++)
                 if (m->groups[g].skills[s] == c) r->routes[c][r->n_routes[c]++] = g;
     }
-    r->rng_arrival = xcalloc((size_t)nc, sizeof(gsl_rng *));
-    r->rng_service = xcalloc((size_t)nc, sizeof(gsl_rng *));
-    r->rng_patience = xcalloc((size_t)nc, sizeof(gsl_rng *));
-    for (int c = 0; c < nc; c++) {
-        r->rng_arrival[c] = rng_alloc();
-        r->rng_service[c] = rng_alloc();
-        r->rng_patience[c] = rng_alloc();
+    for (int p = 0; p < RNG_N_PURPOSES; p++) {
+        r->rng[p] = xcalloc((size_t)nc, sizeof(gsl_rng *));
+        for (int c = 0; c < nc; c++)
+            r->rng[p][c] = rng_alloc();
     }
-    r->next_arrival_s = xcalloc((size_t)nc, sizeof(double));
     r->busy = xcalloc((size_t)nc, sizeof(int));
+    r->slots = xcalloc((size_t)nc, sizeof(int));
     r->busy_since = xcalloc((size_t)nc, sizeof(double));
-    r->busy_s = xcalloc((size_t)(ni + 1) * (size_t)nc, sizeof(double));
-    r->staffed_s = xcalloc((size_t)(ni + 1) * (size_t)ng, sizeof(double));
-    r->tallies = xcalloc((size_t)ni * (size_t)nc, sizeof *r->tallies);
+    r->slots_since = xcalloc((size_t)nc, sizeof(double));
+    r->busy_s = xcalloc((size_t)(nt + 1) * nc, sizeof(double));
+    r->slot_s = xcalloc((size_t)(nt + 1) * nc, sizeof(double));
+    r->busy_total_s = xcalloc((size_t)(nt + 1), sizeof(double));
+    r->staffed_s = xcalloc((size_t)(nt + 1) * ng, sizeof(double));
+    r->tallies = xcalloc((size_t)nt * nc, sizeof *r->tallies);
+    r->away = xcalloc((size_t)nc, sizeof(uint32_t));
     return r;
 }
 
 static void rep_free(struct rep *r)
 {
     if (r == NULL) return;
-    const struct model_spec *m = r->m;
     cal_fini(&r->cal);
     free(r->contacts);
-    for (int g = 0; g < m->n_groups; g++) {
-        free(r->groups[g].idle);
+    for (int g = 0; g < r->ng; g++) {
+        free(r->groups[g].lists);
         free(r->groups[g].off);
     }
     free(r->groups);
     free(r->agents);
+    free(r->held);
     free(r->queues);
-    for (int c = 0; c < m->n_channels; c++) {
+    for (int c = 0; c < r->nc; c++)
         free(r->routes[c]);
-        gsl_rng_free(r->rng_arrival[c]);
-        gsl_rng_free(r->rng_service[c]);
-        gsl_rng_free(r->rng_patience[c]);
+    for (int p = 0; p < RNG_N_PURPOSES; p++) {
+        for (int c = 0; c < r->nc; c++)
+            gsl_rng_free(r->rng[p][c]);
+        free(r->rng[p]);
     }
     free(r->routes);
     free(r->n_routes);
-    free(r->rng_arrival);
-    free(r->rng_service);
-    free(r->rng_patience);
-    free(r->next_arrival_s);
     free(r->busy);
+    free(r->slots);
     free(r->busy_since);
+    free(r->slots_since);
     free(r->busy_s);
+    free(r->slot_s);
+    free(r->busy_total_s);
     free(r->staffed_s);
     free(r->tallies);
+    free(r->away);
     free(r);
 }
 
@@ -225,6 +274,7 @@ static void queue_push(struct rep *r, int c, uint32_t k)
 {
     struct queue *q = &r->queues[c];
     struct contact *ct = &r->contacts[k];
+    ct->state = C_WAITING;
     ct->prev = q->tail;
     ct->next = NIL;
     if (q->tail != NIL)
@@ -252,150 +302,322 @@ static void queue_unlink(struct rep *r, int c, uint32_t k)
 
 /* ==== Time-weighted accounting ==== */
 
-static double now_s(const struct rep *r)
-{
-    return r->cal.now_s;
-}
-
 static void flush_busy(struct rep *r, int c)
 {
     double t = now_s(r);
-    r->busy_s[(size_t)r->bucket * r->m->n_channels + c] += r->busy[c] * (t - r->busy_since[c]);
+    r->busy_s[(size_t)r->bucket * r->nc + c] += r->busy[c] * (t - r->busy_since[c]);
     r->busy_since[c] = t;
+}
+
+static void flush_slots(struct rep *r, int c)
+{
+    double t = now_s(r);
+    r->slot_s[(size_t)r->bucket * r->nc + c] += r->slots[c] * (t - r->slots_since[c]);
+    r->slots_since[c] = t;
+}
+
+static void flush_busy_total(struct rep *r)
+{
+    double t = now_s(r);
+    r->busy_total_s[r->bucket] += r->busy_total * (t - r->busy_total_since);
+    r->busy_total_since = t;
 }
 
 static void flush_staffed(struct rep *r, int g)
 {
     double t = now_s(r);
     struct group_run *gr = &r->groups[g];
-    r->staffed_s[(size_t)r->bucket * r->m->n_groups + g] += gr->on_duty * (t - gr->staffed_since);
+    r->staffed_s[(size_t)r->bucket * r->ng + g] += gr->on_duty * (t - gr->staffed_since);
     gr->staffed_since = t;
 }
 
 /* Closes the current accounting bucket and opens another. */
 static void switch_bucket(struct rep *r, int bucket)
 {
-    for (int c = 0; c < r->m->n_channels; c++)
+    for (int c = 0; c < r->nc; c++) {
         flush_busy(r, c);
-    for (int g = 0; g < r->m->n_groups; g++)
+        flush_slots(r, c);
+    }
+    flush_busy_total(r);
+    for (int g = 0; g < r->ng; g++)
         flush_staffed(r, g);
     r->bucket = bucket;
 }
 
-/* ==== Agents ==== */
+/* ==== Agent lists ==== */
 
-static void start_service(struct rep *r, uint32_t a, uint32_t k)
+static void list_remove(struct rep *r, uint32_t a)
+{
+    struct agent *ag = &r->agents[a];
+    if (ag->list < 0) return;
+    struct agent_list *l = &r->groups[ag->group].lists[ag->list];
+    if (ag->prev != NIL)
+        r->agents[ag->prev].next = ag->next;
+    else
+        l->head = ag->next;
+    if (ag->next != NIL)
+        r->agents[ag->next].prev = ag->prev;
+    else
+        l->tail = ag->prev;
+    l->n--;
+    ag->list = -1;
+}
+
+static void list_append(struct rep *r, uint32_t a, int list)
+{
+    struct agent *ag = &r->agents[a];
+    struct agent_list *l = &r->groups[ag->group].lists[list];
+    ag->list = list;
+    ag->prev = l->tail;
+    ag->next = NIL;
+    if (l->tail != NIL)
+        r->agents[l->tail].next = a;
+    else
+        l->head = a;
+    l->tail = a;
+    l->n++;
+}
+
+/* Puts an on-duty agent on the list its state calls for: leaving, the bucket of its load, or none
+ * (full, or holding exclusive work).  Appending keeps each bucket FIFO by arrival in it. */
+static void agent_place(struct rep *r, uint32_t a)
+{
+    struct agent *ag = &r->agents[a];
+    int K = r->groups[ag->group].K;
+    list_remove(r, a);
+    if (ag->leaving)
+        list_append(r, a, K);
+    else if (!ag->exclusive && ag->load < K)
+        list_append(r, a, ag->load);
+}
+
+/* ==== Assignments ==== */
+
+static void assign(struct rep *r, uint32_t a, uint32_t k)
 {
     struct contact *ct = &r->contacts[k];
+    struct agent *ag = &r->agents[a];
+    const struct channel_spec *ch = &r->m->channels[ct->channel];
+    const struct group_spec *gs = &r->m->groups[ag->group];
+    int c = ct->channel;
     double t = now_s(r);
-    ct->state = C_SERVICE;
-    ct->answer_s = t;
-    ct->gen++; /* the patience timer, if any, is now stale */
-    r->agents[a].contact = k;
-    ct->agent = a;
-    flush_busy(r, ct->channel);
-    r->busy[ct->channel]++;
-    if (ct->cls >= 0) {
-        struct tally *ty = &r->tallies[ct->cls];
-        double w = t - ct->arrival_s;
-        ty->answered++;
-        ty->wait_answered_s += w;
-        ty->wait_all_s += w;
-        if (w <= r->m->channels[ct->channel].sl_seconds) ty->answered_in_sl++;
-        hist_add(&ty->wait_answered, w);
+    if (!ct->answered) {
+        ct->answered = 1;
+        ct->answer_s = t;
+        if (ct->cls >= 0) {
+            struct tally *ty = &r->tallies[ct->cls];
+            double w = t - ct->arrival_s;
+            ty->answered++;
+            ty->wait_answered_s += w;
+            ty->wait_all_s += w;
+            if (w <= ch->sl_seconds) ty->answered_in_sl++;
+            hist_add(&ty->wait_answered, w);
+        }
     }
-    cal_push(&r->cal, t + ct->work_s, ev_prio[EV_SERVICE_END], EV_SERVICE_END, a, 0);
+    ct->state = C_SERVICE;
+    ct->gen++; /* the patience timer, if any, is now stale */
+    ct->agent = a;
+    if (r->held[(size_t)a * r->nc + c]++ == 0) {
+        flush_busy(r, c);
+        r->busy[c]++;
+    }
+    if (ag->load++ == 0) {
+        flush_busy_total(r);
+        r->busy_total++;
+    }
+    double duration = ct->work_s;
+    if (channel_kind_slotted(ch->kind)) {
+        flush_slots(r, c);
+        r->slots[c]++;
+        duration *= gs->slowdown[ag->load - 1];
+    } else {
+        ag->exclusive = 1;
+    }
+    ct->worked_s += duration;
+    cal_push(&r->cal, t + duration, ev_prio[EV_SERVICE_END], EV_SERVICE_END, k, ct->gen);
+}
+
+/* Undoes assign's bookkeeping when the agent puts the contact down. */
+static void release(struct rep *r, uint32_t a, uint32_t k)
+{
+    struct contact *ct = &r->contacts[k];
+    struct agent *ag = &r->agents[a];
+    int c = ct->channel;
+    if (--r->held[(size_t)a * r->nc + c] == 0) {
+        flush_busy(r, c);
+        r->busy[c]--;
+    }
+    if (--ag->load == 0) {
+        flush_busy_total(r);
+        r->busy_total--;
+    }
+    if (channel_kind_slotted(r->m->channels[c].kind)) {
+        flush_slots(r, c);
+        r->slots[c]--;
+    }
+    ag->exclusive = 0;
+}
+
+/* Real-time work of channel c that will still need an agent: waiting, or a messaging customer
+ * away who will answer.  (Contacts in service need no one else.) */
+static int channel_pending(const struct rep *r, int c)
+{
+    return channel_kind_real_time(r->m->channels[c].kind) &&
+           (r->queues[c].len > 0 || r->away[c] > 0);
+}
+
+/* No real-time work of the group's skills is pending, so after a close its idle agents may go. */
+static int group_clear(const struct rep *r, int g)
+{
+    const struct group_spec *gs = &r->m->groups[g];
+    for (int s = 0; s < gs->n_skills; s++)
+        if (channel_pending(r, gs->skills[s])) return 0;
+    return 1;
 }
 
 static void go_off_duty(struct rep *r, uint32_t a)
 {
-    struct group_run *gr = &r->groups[r->agents[a].group];
-    flush_staffed(r, (int)r->agents[a].group);
+    struct agent *ag = &r->agents[a];
+    struct group_run *gr = &r->groups[ag->group];
+    assert(ag->load == 0);
+    list_remove(r, a);
+    flush_staffed(r, (int)ag->group);
     gr->on_duty--;
+    r->on_duty_total--;
+    ag->on_duty = 0;
+    ag->leaving = 0;
     gr->off[gr->n_off++] = a;
 }
 
-/* The oldest contact at the head of a queue this agent's group serves, or NIL. */
-static uint32_t pick_contact(const struct rep *r, int g, int *channel)
+/* The head of the first non-empty queue, in the group's priority order, that an agent holding
+ * `load` contacts may take; NIL when there is none. */
+static uint32_t pick_contact(const struct rep *r, int g, int load, int *channel)
 {
     const struct group_spec *gs = &r->m->groups[g];
-    uint32_t best = NIL;
     for (int s = 0; s < gs->n_skills; s++) {
-        uint32_t k = r->queues[gs->skills[s]].head;
-        if (k == NIL) continue;
-        if (best == NIL || r->contacts[k].arrival_s < r->contacts[best].arrival_s) {
-            best = k;
-            *channel = gs->skills[s];
+        int c = gs->skills[s];
+        enum channel_kind kind = r->m->channels[c].kind;
+        if (load > 0 && !channel_kind_slotted(kind)) continue;
+        if (r->closed && !channel_kind_real_time(kind)) continue;
+        uint32_t k = r->queues[c].head;
+        if (k != NIL) {
+            *channel = c;
+            return k;
         }
     }
-    return best;
+    return NIL;
 }
 
-/* An on-duty agent with empty hands: goes off if the schedule has shrunk, else takes the oldest
- * waiting contact it can serve, else waits idle (or, after the close, leaves). */
-static void agent_available(struct rep *r, uint32_t a)
+/* An on-duty agent whose hands have room: leaves if the schedule has shrunk, else fills its
+ * capacity from the queues, else waits on its bucket (or, after a close with nothing left to
+ * follow, goes off). */
+static void agent_fill(struct rep *r, uint32_t a)
 {
-    int g = (int)r->agents[a].group;
+    struct agent *ag = &r->agents[a];
+    int g = (int)ag->group;
     struct group_run *gr = &r->groups[g];
-    if (gr->on_duty > gr->target) {
-        go_off_duty(r, a);
+    if (!ag->leaving && gr->release_pending > 0) {
+        ag->leaving = 1;
+        gr->release_pending--;
+    }
+    if (ag->leaving) {
+        if (ag->load == 0)
+            go_off_duty(r, a);
+        else
+            agent_place(r, a);
         return;
     }
-    int c = -1;
-    uint32_t k = pick_contact(r, g, &c);
-    if (k != NIL) {
+    while (!ag->exclusive && ag->load < gr->K) {
+        int c = -1;
+        uint32_t k = pick_contact(r, g, ag->load, &c);
+        if (k == NIL) break;
         queue_unlink(r, c, k);
-        start_service(r, a, k);
-        return;
+        assign(r, a, k);
     }
-    if (r->closed) {
+    if (ag->load == 0 && r->closed && group_clear(r, g))
         go_off_duty(r, a);
-        return;
-    }
-    gr->idle[(gr->idle_head + gr->idle_n++) % gr->pool] = a;
+    else
+        agent_place(r, a);
 }
 
-/* Brings the group's on-duty count toward its target: new agents start with the queue; surplus
- * idle agents leave at once (the most recently idle first); surplus busy agents leave when they
- * finish the contact in hand. */
+/* Brings the group's on-duty count toward its target: leaving agents are kept first, then
+ * off-duty agents come on; surplus idle agents leave at once (the most recently idle first) and
+ * surplus busy agents leave when their hands are empty. */
 static void apply_staffing(struct rep *r, int g, int target)
 {
     struct group_run *gr = &r->groups[g];
+    struct agent_list *idle = &gr->lists[0], *leaving = &gr->lists[gr->K];
     gr->target = target;
-    while (gr->on_duty > gr->target && gr->idle_n > 0) {
-        uint32_t a = gr->idle[(gr->idle_head + --gr->idle_n) % gr->pool];
-        go_off_duty(r, a);
+    gr->release_pending = 0;
+    while (gr->on_duty - (int)leaving->n > target && idle->n > 0)
+        go_off_duty(r, idle->tail);
+    while (gr->on_duty - (int)leaving->n < target && leaving->n > 0) {
+        uint32_t a = leaving->head;
+        r->agents[a].leaving = 0;
+        agent_fill(r, a);
     }
-    while (gr->on_duty < gr->target) {
+    while (gr->on_duty < target) {
         SIM_ENSURE(gr->n_off > 0);
         uint32_t a = gr->off[--gr->n_off];
         flush_staffed(r, g);
         gr->on_duty++;
-        agent_available(r, a);
+        r->on_duty_total++;
+        r->agents[a].on_duty = 1;
+        r->agents[a].list = -1;
+        agent_fill(r, a);
     }
+    int surplus = gr->on_duty - (int)leaving->n - target;
+    gr->release_pending = surplus > 0 ? surplus : 0;
+}
+
+/* Tries the groups that serve the contact's channel; returns 0 when no agent has room. */
+static int route_contact(struct rep *r, uint32_t k)
+{
+    int c = r->contacts[k].channel;
+    int slotted = channel_kind_slotted(r->m->channels[c].kind);
+    for (int i = 0; i < r->n_routes[c]; i++) {
+        struct group_run *gr = &r->groups[r->routes[c][i]];
+        int top = slotted ? gr->K : 1;
+        for (int load = 0; load < top; load++) {
+            uint32_t a = gr->lists[load].head;
+            if (a == NIL) continue;
+            assign(r, a, k);
+            agent_place(r, a);
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* ==== Arrivals ==== */
 
 /* Next arrival time of channel c after t: inverts the integrated piecewise-constant rate with
- * one unit exponential, so the arrival stream's draws do not depend on the rates.  HUGE_VAL when
- * the day closes first. */
+ * one unit exponential, so the arrival stream's draws do not depend on the rates.  Between a
+ * close and the next opening the rate is zero.  HUGE_VAL when the run closes first. */
 static double next_arrival(struct rep *r, int c, double t)
 {
     const struct model_spec *m = r->m;
     const double *rate = m->channels[c].rate_per_s;
-    double e = gsl_ran_exponential(r->rng_arrival[c], 1.0);
+    double e = gsl_ran_exponential(r->rng[RNG_ARRIVALS][c], 1.0);
     if (m->mode == MODE_STEADY) return rate[0] > 0 ? t + e / rate[0] : HUGE_VAL;
-    int i = (int)floor(t / m->interval_s);
-    while (i < m->n_intervals) {
-        double end = (i + 1) * m->interval_s;
-        if (rate[i] > 0) {
-            double cand = t + e / rate[i];
+    int d = (int)floor(t / DAY_S);
+    int k = (int)floor((t - d * DAY_S) / m->interval_s);
+    while (d < m->n_days) {
+        if (k >= m->n_intervals) {
+            d++;
+            k = 0;
+            t = d * DAY_S;
+            continue;
+        }
+        double end = d * DAY_S + (k + 1) * m->interval_s;
+        double lambda = rate[d * m->n_intervals + k];
+        if (lambda > 0) {
+            double cand = t + e / lambda;
             if (cand < end) return cand;
-            e -= rate[i] * (end - t);
+            e -= lambda * (end - t);
         }
         t = end;
-        i++;
+        k++;
     }
     return HUGE_VAL;
 }
@@ -403,14 +625,25 @@ static double next_arrival(struct rep *r, int c, double t)
 static void schedule_arrival(struct rep *r, int c, double after)
 {
     double t = next_arrival(r, c, after);
-    if (isfinite(t)) cal_push(&r->cal, t, ev_prio[EV_ARRIVAL], EV_ARRIVAL, (uint32_t)c, 0);
+    if (t < HUGE_VAL) cal_push(&r->cal, t, ev_prio[EV_ARRIVAL], EV_ARRIVAL, (uint32_t)c, 0);
 }
 
+/* The planning interval (over all days) an arrival at t belongs to. */
 static int interval_of(const struct model_spec *m, double t)
 {
     if (m->mode == MODE_STEADY) return 0;
-    int i = (int)floor(t / m->interval_s);
-    return i < m->n_intervals ? i : m->n_intervals - 1;
+    int d = (int)floor(t / DAY_S);
+    int k = (int)floor((t - d * DAY_S) / m->interval_s);
+    if (d >= m->n_days) d = m->n_days - 1;
+    if (k >= m->n_intervals) k = m->n_intervals - 1;
+    return d * m->n_intervals + k;
+}
+
+static int count_exchanges(struct rep *r, const struct channel_spec *ch, int c)
+{
+    if (ch->kind != CH_MESSAGING) return 1;
+    double x = ceil(dist_draw(&ch->exchanges, r->rng[RNG_EXCHANGES][c]));
+    return x < 1 ? 1 : x > UINT16_MAX ? UINT16_MAX : (int)x;
 }
 
 static void handle_arrival(struct rep *r, int c)
@@ -423,17 +656,20 @@ static void handle_arrival(struct rep *r, int c)
     if (m->mode == MODE_STEADY) {
         counted = serial >= m->warmup_contacts && serial < m->warmup_contacts + m->contacts;
         if (serial == m->warmup_contacts) switch_bucket(r, 0);
-        if (serial == m->warmup_contacts + m->contacts) switch_bucket(r, m->n_intervals);
+        if (serial == m->warmup_contacts + m->contacts) switch_bucket(r, r->n_total);
     }
     uint32_t k = contact_alloc(r);
     struct contact *ct = &r->contacts[k];
     ct->arrival_s = t;
-    ct->work_s = dist_draw(&ch->service, r->rng_service[c]);
+    ct->work_s = dist_draw(&ch->service, r->rng[RNG_SERVICE][c]);
     ct->patience_s =
-        ch->patience.kind == DIST_NONE ? HUGE_VAL : dist_draw(&ch->patience, r->rng_patience[c]);
+        ch->patience.kind == DIST_NONE ? HUGE_VAL : dist_draw(&ch->patience, r->rng[RNG_PATIENCE][c]);
+    ct->exchanges_left = (uint16_t)count_exchanges(r, ch, c);
+    ct->worked_s = 0;
+    ct->answered = 0;
     ct->channel = (uint16_t)c;
     ct->id = (uint64_t)serial;
-    ct->cls = counted ? interval_of(m, t) * m->n_channels + c : -1;
+    ct->cls = counted ? interval_of(m, t) * r->nc + c : -1;
     r->arrivals++;
     r->in_system++;
     if (counted) {
@@ -441,22 +677,20 @@ static void handle_arrival(struct rep *r, int c)
         r->counted_open++;
     }
     schedule_arrival(r, c, t);
-
-    for (int i = 0; i < r->n_routes[c]; i++) {
-        struct group_run *gr = &r->groups[r->routes[c][i]];
-        if (gr->idle_n > 0) {
-            uint32_t a = gr->idle[gr->idle_head];
-            gr->idle_head = (gr->idle_head + 1) % gr->pool;
-            gr->idle_n--;
-            start_service(r, a, k);
-            return;
-        }
-    }
-    ct->state = C_WAITING;
+    if (route_contact(r, k)) return;
     queue_push(r, c, k);
     if (counted) r->tallies[ct->cls].queued++;
-    if (isfinite(ct->patience_s))
+    if (ct->patience_s < HUGE_VAL)
         cal_push(&r->cal, t + ct->patience_s, ev_prio[EV_PATIENCE], EV_PATIENCE, k, ct->gen);
+}
+
+/* A messaging customer has answered: the conversation queues again for a free slot. */
+static void handle_reply(struct rep *r, uint32_t k, uint32_t tag)
+{
+    struct contact *ct = &r->contacts[k];
+    SIM_ENSURE(ct->gen == tag && ct->state == C_AWAY);
+    r->away[ct->channel]--;
+    if (!route_contact(r, k)) queue_push(r, ct->channel, k);
 }
 
 /* ==== Call log ==== */
@@ -477,10 +711,9 @@ static void log_contact(const struct rep *r, const struct contact *ct, int handl
             (unsigned long long)ct->id, (unsigned long long)ct->id, m->channels[ct->channel].name,
             ct->arrival_s, ct->arrival_s);
     if (handled) {
-        double answer = ct->answer_s;
         const struct agent *a = &r->agents[ct->agent];
-        fprintf(r->log, "%.17g,,%.17g,%.17g,0,%.17g,%s,%u,handled\n", answer,
-                answer - ct->arrival_s, ct->work_s, t, m->groups[a->group].name,
+        fprintf(r->log, "%.17g,,%.17g,%.17g,0,%.17g,%s,%u,handled\n", ct->answer_s,
+                ct->answer_s - ct->arrival_s, ct->worked_s, t, m->groups[a->group].name,
                 ct->agent - r->groups[a->group].first_agent);
     } else {
         fprintf(r->log, ",%.17g,%.17g,,,%.17g,,,abandoned\n", t, t - ct->arrival_s, t);
@@ -489,33 +722,60 @@ static void log_contact(const struct rep *r, const struct contact *ct, int handl
 
 /* ==== Departures ==== */
 
+/* After a close, the last real-time contact of a channel lets idle agents of its groups go. */
+static void release_idle_after_close(struct rep *r, int c)
+{
+    for (int i = 0; i < r->n_routes[c]; i++) {
+        int g = r->routes[c][i];
+        if (!group_clear(r, g)) continue;
+        struct agent_list *idle = &r->groups[g].lists[0];
+        while (idle->n > 0)
+            go_off_duty(r, idle->head);
+    }
+}
+
 static void contact_done(struct rep *r, uint32_t k)
 {
+    int c = r->contacts[k].channel;
     if (r->contacts[k].cls >= 0) r->counted_open--;
     r->in_system--;
     contact_free(r, k);
+    if (r->closed && !channel_pending(r, c)) release_idle_after_close(r, c);
 }
 
-static void handle_service_end(struct rep *r, uint32_t a)
+static void handle_service_end(struct rep *r, uint32_t k, uint32_t tag)
 {
-    uint32_t k = r->agents[a].contact;
     struct contact *ct = &r->contacts[k];
-    assert(ct->state == C_SERVICE);
-    flush_busy(r, ct->channel);
-    r->busy[ct->channel]--;
-    if (ct->cls >= 0) r->tallies[ct->cls].handled++;
-    if (r->log != NULL && ct->cls >= 0) log_contact(r, ct, 1);
-    r->handled++;
-    contact_done(r, k);
-    r->agents[a].contact = NIL;
-    agent_available(r, a);
+    const struct channel_spec *ch = &r->m->channels[ct->channel];
+    SIM_ENSURE(ct->gen == tag && ct->state == C_SERVICE);
+    uint32_t a = ct->agent;
+    release(r, a, k);
+    if (--ct->exchanges_left > 0) {
+        /* Messaging: the customer is away; the next exchange's work is drawn now. */
+        int c = ct->channel;
+        ct->state = C_AWAY;
+        r->away[c]++;
+        ct->work_s = dist_draw(&ch->service, r->rng[RNG_SERVICE][c]);
+        double away = dist_draw(&ch->reply_delay, r->rng[RNG_REPLY][c]);
+        cal_push(&r->cal, now_s(r) + away, ev_prio[EV_REPLY], EV_REPLY, k, ct->gen);
+    } else {
+        if (ct->cls >= 0) {
+            struct tally *ty = &r->tallies[ct->cls];
+            ty->handled++;
+            if (ch->kind == CH_EMAIL && now_s(r) <= ct->arrival_s + ch->due_s) ty->due_met++;
+            if (r->log != NULL) log_contact(r, ct, 1);
+        }
+        r->handled++;
+        contact_done(r, k);
+    }
+    agent_fill(r, a);
 }
 
 /* Returns 0 for a stale timer (the contact was answered, or its slot reused). */
 static int handle_patience(struct rep *r, uint32_t k, uint32_t tag)
 {
     struct contact *ct = &r->contacts[k];
-    if (ct->gen != tag || ct->state != C_WAITING) return 0;
+    if (ct->gen != tag || ct->state != C_WAITING || ct->answered) return 0;
     queue_unlink(r, ct->channel, k);
     if (ct->cls >= 0) {
         struct tally *ty = &r->tallies[ct->cls];
@@ -530,27 +790,56 @@ static int handle_patience(struct rep *r, uint32_t k, uint32_t tag)
     return 1;
 }
 
-static void handle_staffing(struct rep *r, int interval)
+/* ==== Staffing, openings and closes ==== */
+
+/* Samples the email backlog (waiting contacts) into an interval's tallies. */
+static void sample_backlog(struct rep *r, int interval, int at_start)
+{
+    for (int c = 0; c < r->nc; c++) {
+        if (r->m->channels[c].kind != CH_EMAIL) continue;
+        struct tally *ty = &r->tallies[interval * r->nc + c];
+        if (at_start)
+            ty->backlog_start = r->queues[c].len;
+        else
+            ty->backlog_end = r->queues[c].len;
+    }
+}
+
+/* Event index i < n_total opens interval i; n_total + d closes day d. */
+static void handle_staffing(struct rep *r, int index)
 {
     const struct model_spec *m = r->m;
-    switch_bucket(r, interval);
-    if (interval < m->n_intervals) {
-        for (int g = 0; g < m->n_groups; g++)
-            apply_staffing(r, g, m->groups[g].agents[interval]);
-        cal_push(&r->cal, (interval + 1) * m->interval_s, ev_prio[EV_STAFFING], EV_STAFFING,
-                 (uint32_t)(interval + 1), 0);
+    int n = m->n_intervals;
+    if (index < r->n_total) {
+        int k = index % n, d = index / n;
+        if (k > 0) sample_backlog(r, index - 1, 0);
+        switch_bucket(r, index);
+        r->closed = 0;
+        sample_backlog(r, index, 1);
+        for (int g = 0; g < r->ng; g++)
+            apply_staffing(r, g, m->groups[g].agents[index]);
+        double next = k + 1 < n ? d * DAY_S + (k + 1) * m->interval_s : d * DAY_S + n * m->interval_s;
+        int next_index = k + 1 < n ? index + 1 : r->n_total + d;
+        cal_push(&r->cal, next, ev_prio[EV_STAFFING], EV_STAFFING, (uint32_t)next_index, 0);
         return;
     }
-    /* The close: the last interval's agents stay until their queues are empty. */
+    /* A close: the last interval's agents stay while real-time work of their skills remains;
+     * email waits for the next opening. */
+    int d = index - r->n_total;
+    sample_backlog(r, d * n + n - 1, 0);
+    switch_bucket(r, r->n_total);
     r->closed = 1;
-    for (int g = 0; g < m->n_groups; g++) {
+    if (d + 1 < m->n_days)
+        cal_push(&r->cal, (d + 1) * DAY_S, ev_prio[EV_STAFFING], EV_STAFFING,
+                 (uint32_t)((d + 1) * n), 0);
+    else
+        r->final_closed = 1;
+    for (int g = 0; g < r->ng; g++) {
         struct group_run *gr = &r->groups[g];
-        while (gr->idle_n > 0) {
-            uint32_t a = gr->idle[gr->idle_head];
-            gr->idle_head = (gr->idle_head + 1) % gr->pool;
-            gr->idle_n--;
-            go_off_duty(r, a);
-        }
+        gr->release_pending = 0;
+        if (group_clear(r, g))
+            while (gr->lists[0].n > 0)
+                go_off_duty(r, gr->lists[0].head);
     }
 }
 
@@ -558,9 +847,9 @@ static void handle_staffing(struct rep *r, int interval)
 
 static void rep_reset(struct rep *r, int rep_index)
 {
-    r->rep_index = rep_index;
     const struct model_spec *m = r->m;
-    int nc = m->n_channels, ng = m->n_groups, ni = m->n_intervals;
+    int nc = r->nc, ng = r->ng, nt = r->n_total;
+    r->rep_index = rep_index;
     cal_reset(&r->cal);
     for (uint32_t i = 0; i < r->n_slots; i++) {
         r->contacts[i].state = C_FREE;
@@ -570,35 +859,47 @@ static void rep_reset(struct rep *r, int rep_index)
     for (int c = 0; c < nc; c++) {
         r->queues[c].head = r->queues[c].tail = NIL;
         r->queues[c].len = 0;
-        r->busy[c] = 0;
-        r->busy_since[c] = 0;
-        rng_seed_stream(r->rng_arrival[c], m->seed, (uint64_t)rep_index, RNG_ARRIVALS, (uint64_t)c);
-        rng_seed_stream(r->rng_service[c], m->seed, (uint64_t)rep_index, RNG_SERVICE, (uint64_t)c);
-        rng_seed_stream(r->rng_patience[c], m->seed, (uint64_t)rep_index, RNG_PATIENCE,
-                        (uint64_t)c);
+        r->busy[c] = r->slots[c] = 0;
+        r->busy_since[c] = r->slots_since[c] = 0;
+        r->away[c] = 0;
+        for (int p = 0; p < RNG_N_PURPOSES; p++)
+            rng_seed_stream(r->rng[p][c], m->seed, (uint64_t)rep_index, (unsigned)p, (uint64_t)c);
     }
+    r->busy_total = 0;
+    r->busy_total_since = 0;
     for (int g = 0; g < ng; g++) {
         struct group_run *gr = &r->groups[g];
-        gr->idle_head = gr->idle_n = 0;
-        gr->on_duty = gr->target = 0;
+        for (int l = 0; l <= gr->K; l++) {
+            gr->lists[l].head = gr->lists[l].tail = NIL;
+            gr->lists[l].n = 0;
+        }
+        gr->on_duty = gr->target = gr->release_pending = 0;
         gr->staffed_since = 0;
         gr->n_off = 0;
         /* Pushed in reverse so agents come on duty in index order. */
         for (uint32_t a = gr->pool; a-- > 0;) {
-            r->agents[gr->first_agent + a].contact = NIL;
+            struct agent *ag = &r->agents[gr->first_agent + a];
+            ag->load = 0;
+            ag->exclusive = ag->on_duty = ag->leaving = 0;
+            ag->list = -1;
             gr->off[gr->n_off++] = gr->first_agent + a;
         }
     }
-    memset(r->busy_s, 0, (size_t)(ni + 1) * nc * sizeof(double));
-    memset(r->staffed_s, 0, (size_t)(ni + 1) * ng * sizeof(double));
-    for (int i = 0; i < ni * nc; i++)
+    r->on_duty_total = 0;
+    memset(r->held, 0, (size_t)(r->groups[ng - 1].first_agent + r->groups[ng - 1].pool) * nc *
+                           sizeof *r->held);
+    memset(r->busy_s, 0, (size_t)(nt + 1) * nc * sizeof(double));
+    memset(r->slot_s, 0, (size_t)(nt + 1) * nc * sizeof(double));
+    memset(r->busy_total_s, 0, (size_t)(nt + 1) * sizeof(double));
+    memset(r->staffed_s, 0, (size_t)(nt + 1) * ng * sizeof(double));
+    for (int i = 0; i < nt * nc; i++)
         tally_reset(&r->tallies[i]);
     r->arrivals = r->handled = r->abandoned = r->in_system = r->counted_open = 0;
     r->serial = 0;
-    r->closed = 0;
+    r->closed = r->final_closed = 0;
     r->events = r->stale = 0;
     /* Steady mode measures nothing until the first counted arrival. */
-    r->bucket = m->mode == MODE_STEADY ? ni : 0;
+    r->bucket = m->mode == MODE_STEADY ? nt : 0;
 }
 
 /* Progress inside a long replication: by counted arrivals (steady) or by clock (day). */
@@ -608,9 +909,18 @@ static void report_progress(const struct rep *r)
     if (r->hooks == NULL || r->hooks->progress == NULL) return;
     double inside = m->mode == MODE_STEADY
                         ? (double)r->serial / (double)(m->warmup_contacts + m->contacts)
-                        : now_s(r) / (m->n_intervals * m->interval_s);
+                        : now_s(r) / ((m->n_days - 1) * DAY_S + m->n_intervals * m->interval_s);
     double fraction = (r->rep_index + fmin(inside, 1.0)) / m->replications;
     r->hooks->progress(r->hooks->progress_ctx, fraction, r->rep_index, m->replications);
+}
+
+static int rep_finished(const struct rep *r)
+{
+    const struct model_spec *m = r->m;
+    if (m->mode == MODE_STEADY)
+        return r->serial >= m->warmup_contacts + m->contacts && r->counted_open == 0;
+    /* Agents stay on after the last close while real-time work is pending or in hand. */
+    return r->final_closed && r->on_duty_total == 0;
 }
 
 static void rep_simulate(struct rep *r)
@@ -619,12 +929,11 @@ static void rep_simulate(struct rep *r)
     if (m->mode == MODE_DAY) {
         handle_staffing(r, 0);
     } else {
-        for (int g = 0; g < m->n_groups; g++)
+        for (int g = 0; g < r->ng; g++)
             apply_staffing(r, g, m->groups[g].agents[0]);
     }
-    for (int c = 0; c < m->n_channels; c++)
+    for (int c = 0; c < r->nc; c++)
         schedule_arrival(r, c, 0);
-    long long total = m->warmup_contacts + m->contacts;
     struct cal_event ev;
     while (cal_pop(&r->cal, &ev)) {
         switch ((enum ev_kind)ev.kind) {
@@ -632,13 +941,16 @@ static void rep_simulate(struct rep *r)
             handle_arrival(r, (int)ev.index);
             break;
         case EV_SERVICE_END:
-            handle_service_end(r, ev.index);
+            handle_service_end(r, ev.index, ev.tag);
             break;
         case EV_PATIENCE:
             if (!handle_patience(r, ev.index, ev.tag)) {
                 r->stale++;
                 continue;
             }
+            break;
+        case EV_REPLY:
+            handle_reply(r, ev.index, ev.tag);
             break;
         case EV_STAFFING:
             handle_staffing(r, (int)ev.index);
@@ -648,68 +960,85 @@ static void rep_simulate(struct rep *r)
 #ifdef SIM_DEBUG
         assert(cal_check(&r->cal));
 #endif
-        if (m->mode == MODE_STEADY ? (r->serial >= total && r->counted_open == 0)
-                                   : (r->closed && r->in_system == 0))
-            break;
+        if (rep_finished(r)) break;
     }
     switch_bucket(r, r->bucket);
     SIM_ENSURE(r->arrivals == r->handled + r->abandoned + r->in_system);
+}
+
+/* Occupancy and slot accounting of (interval or bucket i, channel c) into ty. */
+static void fill_time_sums(const struct rep *r, struct tally *ty, int i, int c)
+{
+    const struct model_spec *m = r->m;
+    ty->busy_agent_s = r->busy_s[(size_t)i * r->nc + c];
+    ty->slot_s = r->slot_s[(size_t)i * r->nc + c];
+    ty->staffed_agent_s = ty->slot_capacity_s = 0;
+    for (int k = 0; k < r->n_routes[c]; k++) {
+        int g = r->routes[c][k];
+        double staffed = r->staffed_s[(size_t)i * r->ng + g];
+        ty->staffed_agent_s += staffed;
+        ty->slot_capacity_s += staffed * m->groups[g].concurrency;
+    }
 }
 
 /* Writes the replication's metrics into res for every scope. */
 static void rep_collect(struct rep *r, struct results *res, int rep_index)
 {
     const struct model_spec *m = r->m;
-    int nc = m->n_channels, ni = m->n_intervals, ng = m->n_groups;
+    int nc = r->nc, nt = r->n_total, ng = r->ng;
     struct tally *agg = &r->scratch;
     uint64_t offered = 0, handled = 0, abandoned = 0;
 
-    /* Occupancy of (bucket, channel): busy on the channel over staffed time of groups with it. */
-    for (int i = 0; i < ni; i++)
+    for (int i = 0; i < nt; i++)
         for (int c = 0; c < nc; c++) {
             struct tally *ty = &r->tallies[i * nc + c];
-            ty->busy_agent_s = r->busy_s[(size_t)i * nc + c];
-            ty->staffed_agent_s = 0;
-            for (int k = 0; k < r->n_routes[c]; k++)
-                ty->staffed_agent_s += r->staffed_s[(size_t)i * ng + r->routes[c][k]];
+            fill_time_sums(r, ty, i, c);
             offered += ty->offered;
             handled += ty->handled;
             abandoned += ty->abandoned;
         }
     SIM_ENSURE(offered == handled + abandoned + r->counted_open);
 
-    double total_staffed = 0;
-    for (int i = 0; i < ni; i++)
+    double total_staffed = 0, total_busy = 0;
+    for (int i = 0; i < nt; i++) {
+        total_busy += r->busy_total_s[i];
         for (int g = 0; g < ng; g++)
             total_staffed += r->staffed_s[(size_t)i * ng + g];
+    }
 
     struct tally total;
     tally_reset(&total);
     for (int c = 0; c < nc; c++) {
         tally_reset(agg);
-        for (int i = 0; i < ni; i++)
+        for (int i = 0; i < nt; i++)
             tally_add(agg, &r->tallies[i * nc + c]);
-        tally_metrics(agg, results_value(res, rep_index, 1 + c, 0));
+        /* Backlogs are levels, not sums: the channel's is the one left at the end. */
+        agg->backlog_start = (double)NAN;
+        agg->backlog_end = r->queues[c].len;
+        tally_metrics(agg, m->channels[c].kind, results_value(res, rep_index, 1 + c, 0));
         tally_add(&total, agg);
     }
     total.staffed_agent_s = total_staffed;
-    tally_metrics(&total, results_value(res, rep_index, 0, 0));
-    for (int i = 0; i < ni && m->mode == MODE_DAY; i++) {
+    total.busy_agent_s = total_busy;
+    tally_metrics(&total, CH_N_KINDS, results_value(res, rep_index, 0, 0));
+    for (int i = 0; i < nt && m->mode == MODE_DAY; i++) {
         tally_reset(agg);
         for (int c = 0; c < nc; c++) {
-            tally_metrics(&r->tallies[i * nc + c],
+            tally_metrics(&r->tallies[i * nc + c], m->channels[c].kind,
                           results_value(res, rep_index, results_interval_scope(m, i, c), 0));
             tally_add(agg, &r->tallies[i * nc + c]);
         }
         agg->staffed_agent_s = 0;
         for (int g = 0; g < ng; g++)
             agg->staffed_agent_s += r->staffed_s[(size_t)i * ng + g];
-        tally_metrics(agg, results_value(res, rep_index, results_interval_scope(m, i, nc), 0));
+        agg->busy_agent_s = r->busy_total_s[i];
+        tally_metrics(agg, CH_N_KINDS,
+                      results_value(res, rep_index, results_interval_scope(m, i, nc), 0));
     }
     if (m->mode == MODE_DAY) {
         double overtime = 0;
         for (int g = 0; g < ng; g++)
-            overtime += r->staffed_s[(size_t)ni * ng + g];
+            overtime += r->staffed_s[(size_t)nt * ng + g];
         *results_value(res, rep_index, 0, MET_OVERTIME) = overtime;
     }
     res->events += r->events;

@@ -69,6 +69,7 @@ static void build(struct model_spec *m, const struct qcase *c, long long contact
     memset(m, 0, sizeof *m);
     m->mode = MODE_STEADY;
     m->n_intervals = 1;
+    m->n_days = 1;
     m->contacts = contacts;
     m->warmup_contacts = contacts / 10;
     m->seed = seed;
@@ -96,6 +97,9 @@ static void build(struct model_spec *m, const struct qcase *c, long long contact
     g->agents[0] = c->agents;
     g->skills = xcalloc(1, sizeof(int));
     g->n_skills = 1;
+    g->concurrency = 1;
+    g->slowdown = xcalloc(1, sizeof(double));
+    g->slowdown[0] = 1;
 }
 
 /* Exact values in metric order; NaN for a metric the theory here does not give. */
