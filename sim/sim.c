@@ -35,6 +35,7 @@
 #include <assert.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -132,6 +133,7 @@ struct rep {
     /* Replication state. */
     uint64_t arrivals, handled, abandoned, in_system;
     uint64_t counted_open;  /* counted contacts still in the system */
+    uint64_t *open_by_channel; /* the same, per channel */
     uint32_t *away;         /* per channel: messaging conversations with the customer away */
     long long serial;       /* arrivals so far, across channels */
     int closed;             /* day mode: between a close and the next opening */
@@ -204,6 +206,7 @@ static struct rep *rep_alloc(const struct model_spec *m)
     r->staffed_s = xcalloc((size_t)(nt + 1) * ng, sizeof(double));
     r->tallies = xcalloc((size_t)nt * nc, sizeof *r->tallies);
     r->away = xcalloc((size_t)nc, sizeof(uint32_t));
+    r->open_by_channel = xcalloc((size_t)nc, sizeof(uint64_t));
     return r;
 }
 
@@ -239,6 +242,7 @@ static void rep_free(struct rep *r)
     free(r->staffed_s);
     free(r->tallies);
     free(r->away);
+    free(r->open_by_channel);
     free(r);
 }
 
@@ -675,6 +679,7 @@ static void handle_arrival(struct rep *r, int c)
     if (counted) {
         r->tallies[ct->cls].offered++;
         r->counted_open++;
+        r->open_by_channel[c]++;
     }
     schedule_arrival(r, c, t);
     if (route_contact(r, k)) return;
@@ -737,7 +742,10 @@ static void release_idle_after_close(struct rep *r, int c)
 static void contact_done(struct rep *r, uint32_t k)
 {
     int c = r->contacts[k].channel;
-    if (r->contacts[k].cls >= 0) r->counted_open--;
+    if (r->contacts[k].cls >= 0) {
+        r->counted_open--;
+        r->open_by_channel[c]--;
+    }
     r->in_system--;
     contact_free(r, k);
     if (r->closed && !channel_pending(r, c)) release_idle_after_close(r, c);
@@ -862,6 +870,7 @@ static void rep_reset(struct rep *r, int rep_index)
         r->busy[c] = r->slots[c] = 0;
         r->busy_since[c] = r->slots_since[c] = 0;
         r->away[c] = 0;
+        r->open_by_channel[c] = 0;
         for (int p = 0; p < RNG_N_PURPOSES; p++)
             rng_seed_stream(r->rng[p][c], m->seed, (uint64_t)rep_index, (unsigned)p, (uint64_t)c);
     }
@@ -999,8 +1008,11 @@ static void rep_collect(struct rep *r, struct results *res, int rep_index)
         }
     SIM_ENSURE(offered == handled + abandoned + r->counted_open);
 
+    /* Run-level time sums cover the after-close bucket too in day mode (agents staffed and busy
+     * on overtime); in steady mode that bucket is outside the measured window. */
+    int run_buckets = m->mode == MODE_DAY ? nt + 1 : nt;
     double total_staffed = 0, total_busy = 0;
-    for (int i = 0; i < nt; i++) {
+    for (int i = 0; i < run_buckets; i++) {
         total_busy += r->busy_total_s[i];
         for (int g = 0; g < ng; g++)
             total_staffed += r->staffed_s[(size_t)i * ng + g];
@@ -1012,6 +1024,17 @@ static void rep_collect(struct rep *r, struct results *res, int rep_index)
         tally_reset(agg);
         for (int i = 0; i < nt; i++)
             tally_add(agg, &r->tallies[i * nc + c]);
+        if (run_buckets > nt) {
+            struct tally after;
+            memset(&after, 0, offsetof(struct tally, wait_answered));
+            fill_time_sums(r, &after, nt, c);
+            agg->busy_agent_s += after.busy_agent_s;
+            agg->staffed_agent_s += after.staffed_agent_s;
+            agg->slot_s += after.slot_s;
+            agg->slot_capacity_s += after.slot_capacity_s;
+        }
+        /* Conservation per channel: offered = handled + abandoned + still in the system. */
+        SIM_ENSURE(agg->offered == agg->handled + agg->abandoned + r->open_by_channel[c]);
         /* Backlogs are levels, not sums: the channel's is the one left at the end. */
         agg->backlog_start = (double)NAN;
         agg->backlog_end = r->queues[c].len;
