@@ -93,3 +93,12 @@ check "--log - prints the log, not the report" test "$("$CCSIM" run configs/erla
 check "--set a key the file leaves out" test "$(status_of "$CCSIM" run configs/default.cfg --reps 2 --quiet --set channels.[0].sl_seconds=45 --json -)" = 0
 check "the effective config echoes the override" grep -q '"sl_seconds":45' "$tmp/out"
 check "the effective config echoes --reps" grep -q '"replications":2' "$tmp/out"
+
+# The channel examples run, and report their channel-kind metrics.
+check "blended.cfg runs" test "$(status_of "$CCSIM" run configs/blended.cfg --reps 3 --quiet --json "$tmp/blended.json")" = 0
+check "blended.cfg reports due_met for email" grep -q '"due_met"' "$tmp/blended.json"
+check "blended.cfg has 5 days x 10 intervals" test "$(grep -c '"start_s"' "$tmp/blended.json")" = 50
+check "digital.cfg runs" test "$(status_of "$CCSIM" run configs/digital.cfg --reps 3 --quiet --json "$tmp/digital.json")" = 0
+check "digital.cfg reports slot_utilisation" grep -q '"slot_utilisation"' "$tmp/digital.json"
+check "digital.cfg reports first_response_service_level" grep -q '"first_response_service_level"' "$tmp/digital.json"
+check "a voice channel has no email metrics" test "$(grep -c '"due_met"' "$tmp/day.json")" = 0
