@@ -68,6 +68,24 @@ static const struct key schema[] = {
     {"channels.[]", K_GROUP, 0, 0},
     {"channels.[].name", K_STR, 0, 0},
     {"channels.[].kind", K_STR, 0, 0},
+    {"channels.[].max_waiting", K_INT, 0, 1e9},
+    {"channels.[].max_lines", K_INT, 1, 1e9},
+    {"channels.[].balking", K_GROUP, 0, 0},
+    {"channels.[].balking.model", K_STR, 0, 0},
+    {"channels.[].balking.scale_s", K_NUM, 1e-9, BIG},
+    {"channels.[].cost_per_contact", K_NUM, 0, BIG},
+    {"channels.[].cost_per_minute", K_NUM, 0, BIG},
+    {"channels.[].self_service", K_GROUP, 0, 0},
+    {"channels.[].self_service.label", K_STR, 0, 0},
+    {"channels.[].self_service.policy", K_STR, 0, 0},
+    DIST_KEYS("channels.[].self_service.time"),
+    {"channels.[].self_service.success", K_NUM, 0, 1},
+    {"channels.[].self_service.success_by_segment", K_GROUP, 0, 0},
+    {"channels.[].self_service.success_by_segment.*", K_NUM, 0, 1},
+    {"channels.[].self_service.escalate", K_NUM, 0, 1},
+    {"channels.[].self_service.escalate_to", K_STR, 0, 0},
+    {"channels.[].self_service.frustration", K_NUM, 0.01, 100},
+    {"channels.[].self_service.uplift", K_NUM, 0.01, 100},
     {"channels.[].due_s", K_NUM, 0, BIG},
     {"channels.[].sl_seconds", K_NUM, 0, BIG},
     {"channels.[].arrivals_per_hour", K_NUMS, 0, BIG},
@@ -75,6 +93,23 @@ static const struct key schema[] = {
     DIST_KEYS("channels.[].patience"),
     DIST_KEYS("channels.[].exchanges"),
     DIST_KEYS("channels.[].reply_delay"),
+    {"demand", K_GROUP, 0, 0},
+    {"demand.arrivals_per_hour", K_NUMS, 0, BIG},
+    {"segments", K_LIST, 0, 0},
+    {"segments.[]", K_GROUP, 0, 0},
+    {"segments.[].name", K_STR, 0, 0},
+    {"segments.[].share", K_NUM, 0, 1},
+    {"segments.[].channel_choice", K_GROUP, 0, 0},
+    {"segments.[].channel_choice.*", K_NUM, 0, 1},
+    {"segments.[].patience", K_GROUP, 0, 0},
+    DIST_KEYS("segments.[].patience.*"),
+    {"segments.[].self_service", K_BOOL, 0, 0},
+    {"segments.[].value", K_NUM, 0, BIG},
+    {"busyness", K_LIST, 0, 0},
+    {"busyness.[]", K_GROUP, 0, 0},
+    {"busyness.[].name", K_STR, 0, 0},
+    {"busyness.[].shape", K_NUM, 1e-6, BIG},
+    {"busyness.[].channels", K_STRS, 0, 0},
     {"groups", K_LIST, 0, 0},
     {"groups.[]", K_GROUP, 0, 0},
     {"groups.[].name", K_STR, 0, 0},
@@ -114,12 +149,32 @@ static void pattern_of(const char *path, char *out, size_t cap)
     out[o] = '\0';
 }
 
+/* Whether a schema path matches a concrete pattern, comparing dot-separated components; a
+ * schema component "*" stands for any name (keys named after channels or segments).  Only the
+ * first n characters of the pattern count when n >= 0. */
+static int pattern_matches(const char *schema_path, const char *pat, long n)
+{
+    const char *a = schema_path, *b = pat, *end = n >= 0 ? pat + n : pat + strlen(pat);
+    for (;;) {
+        size_t la = strcspn(a, "."), lb = strcspn(b, ".");
+        if (b + lb > end) lb = (size_t)(end - b);
+        int wild = la == 1 && a[0] == '*' && b[0] != '[';
+        if (!wild && (la != lb || strncmp(a, b, la) != 0)) return 0;
+        a += la;
+        b += lb;
+        if (b >= end) return *a == '\0';
+        if (*a == '\0') return 0;
+        a++;
+        b++;
+    }
+}
+
 static const struct key *schema_find(const char *path)
 {
     char pat[256];
     pattern_of(path, pat, sizeof pat);
     for (int i = 0; i < N_KEYS; i++)
-        if (strcmp(schema[i].path, pat) == 0) return &schema[i];
+        if (pattern_matches(schema[i].path, pat, -1)) return &schema[i];
     return NULL;
 }
 
@@ -157,11 +212,19 @@ static const char *suggest(const char *pattern)
     int best_d = 3; /* at most two edits, and fewer than half the key */
     for (int i = 0; i < N_KEYS; i++) {
         const char *k = schema[i].path;
-        if (strncmp(k, pattern, prefix) != 0 || strchr(k + prefix, '.') != NULL) continue;
-        int dist = edit_distance(leaf, k + prefix);
-        if (dist < best_d && 2 * dist < (int)strlen(k + prefix)) {
+        const char *kdot = strrchr(k, '.');
+        size_t kprefix = kdot ? (size_t)(kdot - k) + 1 : 0;
+        if (prefix == 0 ? kprefix != 0 : kprefix == 0) continue;
+        if (prefix > 0) {
+            char parent[256];
+            snprintf(parent, sizeof parent, "%.*s", (int)(kprefix - 1), k);
+            if (!pattern_matches(parent, pattern, (long)prefix - 1)) continue;
+        }
+        if (strcmp(k + kprefix, "*") == 0) continue;
+        int dist = edit_distance(leaf, k + kprefix);
+        if (dist < best_d && 2 * dist < (int)strlen(k + kprefix)) {
             best_d = dist;
-            best = k + prefix;
+            best = k + kprefix;
         }
     }
     return best;
@@ -684,6 +747,250 @@ static void load_concurrency(struct loader *L, const config_setting_t *gs, struc
     }
 }
 
+/* Blocking (lines, waiting places), balking, and prices. */
+static void load_queue_limits(struct loader *L, const config_setting_t *cs, struct channel_spec *ch)
+{
+    long long v = -1;
+    if (get_int(L, cs, "max_waiting", &v, 0)) {
+        ch->limit_waiting = 1;
+        ch->max_waiting = (int)v;
+    }
+    if (get_int(L, cs, "max_lines", &v, 0)) {
+        ch->limit_lines = 1;
+        ch->max_lines = (int)v;
+    }
+    get_num(L, cs, "cost_per_contact", &ch->cost_per_contact, 0);
+    get_num(L, cs, "cost_per_minute", &ch->cost_per_minute, 0);
+    const config_setting_t *b = child(cs, "balking");
+    if (b == NULL || config_setting_type(b) != CONFIG_TYPE_GROUP) return;
+    char path[256];
+    path_of(b, path, sizeof path);
+    const char *model = get_str(L, b, "model", 1);
+    if (!get_num(L, b, "scale_s", &ch->balk_scale_s, 1) || model == NULL) return;
+    if (strcmp(model, "linear") == 0)
+        ch->balking = BALK_LINEAR;
+    else if (strcmp(model, "exponential") == 0)
+        ch->balking = BALK_EXPONENTIAL;
+    else
+        fail(L, child(b, "model"), "%s.model: 'linear' or 'exponential' expected, got '%s'", path,
+             model);
+}
+
+static int channel_index(const struct model_spec *m, const char *name)
+{
+    for (int c = 0; c < m->n_channels; c++)
+        if (m->channels[c].name && strcmp(m->channels[c].name, name) == 0) return c;
+    return -1;
+}
+
+/* Checks that the named members of a group of numbers are channel names and sum to 1. */
+static double *load_channel_shares(struct loader *L, const config_setting_t *g,
+                                   const struct model_spec *m)
+{
+    char path[256];
+    path_of(g, path, sizeof path);
+    double *v = xcalloc((size_t)m->n_channels, sizeof *v), sum = 0;
+    for (int i = 0; i < config_setting_length(g); i++) {
+        const config_setting_t *e = config_setting_get_elem(g, (unsigned)i);
+        int c = channel_index(m, config_setting_name(e));
+        if (c < 0) {
+            fail(L, e, "%s.%s: no channel named '%s'", path, config_setting_name(e),
+                 config_setting_name(e));
+            continue;
+        }
+        if (is_number(e)) sum += v[c] = number_of(e);
+    }
+    if (fabs(sum - 1) > 1e-9) fail(L, g, "%s: shares sum to %.10g, not 1", path, sum);
+    return v;
+}
+
+/* Segments; without any, one "default" segment with every arrival. */
+static void load_segments(struct loader *L, const config_setting_t *root, struct model_spec *m)
+{
+    const config_setting_t *list = child(root, "segments");
+    int demand = child(root, "demand") != NULL;
+    m->n_segments = list && config_setting_type(list) == CONFIG_TYPE_LIST ? config_setting_length(list) : 0;
+    if (m->n_segments == 0) {
+        if (list != NULL) fail(L, list, "segments: at least one segment expected");
+        if (demand) fail(L, child(root, "demand"), "demand: needs segments with channel_choice");
+        m->n_segments = 1;
+        m->segments = xcalloc(1, sizeof *m->segments);
+        m->segments[0].name = xstrdup("default");
+        m->segments[0].share = 1;
+        m->segments[0].self_service = 1;
+        m->segments[0].patience = xcalloc((size_t)m->n_channels, sizeof(struct dist));
+        return;
+    }
+    m->segments = xcalloc((size_t)m->n_segments, sizeof *m->segments);
+    double total = 0;
+    for (int s = 0; s < m->n_segments; s++) {
+        const config_setting_t *ss = config_setting_get_elem(list, (unsigned)s);
+        struct segment_spec *seg = &m->segments[s];
+        seg->patience = xcalloc((size_t)m->n_channels, sizeof(struct dist));
+        seg->self_service = 1;
+        char path[256];
+        path_of(ss, path, sizeof path);
+        const char *name = get_str(L, ss, "name", 1);
+        seg->name = xstrdup(name ? name : "?");
+        for (int k = 0; k < s && name; k++)
+            if (strcmp(m->segments[k].name, name) == 0)
+                fail(L, child(ss, "name"), "%s.name: duplicate segment name '%s'", path, name);
+        get_num(L, ss, "share", &seg->share, 1);
+        total += seg->share;
+        get_num(L, ss, "value", &seg->value, 0);
+        const config_setting_t *acc = child(ss, "self_service");
+        if (acc != NULL && config_setting_type(acc) == CONFIG_TYPE_BOOL)
+            seg->self_service = config_setting_get_bool(acc);
+        const config_setting_t *pat = child(ss, "patience");
+        for (int i = 0; pat && i < config_setting_length(pat); i++) {
+            const config_setting_t *e = config_setting_get_elem(pat, (unsigned)i);
+            int c = channel_index(m, config_setting_name(e));
+            if (c < 0)
+                fail(L, e, "%s.patience.%s: no channel named '%s'", path, config_setting_name(e),
+                     config_setting_name(e));
+            else if (m->channels[c].kind == CH_EMAIL)
+                fail(L, e, "%s.patience.%s: email never abandons", path, config_setting_name(e));
+            else if (config_setting_type(e) == CONFIG_TYPE_GROUP)
+                load_dist(L, e, &seg->patience[c]);
+        }
+        const config_setting_t *choice = child(ss, "channel_choice");
+        if (choice != NULL && !demand)
+            fail(L, choice, "%s.channel_choice: only with 'demand' (otherwise each channel has its "
+                            "own arrivals_per_hour)",
+                 path);
+        else if (choice == NULL && demand)
+            missing(L, ss, "channel_choice");
+        else if (choice != NULL)
+            free(load_channel_shares(L, choice, m)); /* validated here, used by split_rates */
+    }
+    if (fabs(total - 1) > 1e-9) fail(L, list, "segments: shares sum to %.10g, not 1", total);
+}
+
+/* A channel's self-service front; success per segment defaults to the front's success. */
+static void load_self_service(struct loader *L, const config_setting_t *g, struct model_spec *m,
+                              int c)
+{
+    struct self_service_spec *ss = &m->channels[c].self_service;
+    ss->success = xcalloc((size_t)m->n_segments, sizeof *ss->success);
+    ss->escalate = 1;
+    ss->escalate_to = c;
+    ss->frustration = ss->uplift = 1;
+    if (g == NULL || config_setting_type(g) != CONFIG_TYPE_GROUP) return;
+    char path[256];
+    path_of(g, path, sizeof path);
+    ss->enabled = 1;
+    const char *label = get_str(L, g, "label", 0), *policy = get_str(L, g, "policy", 0);
+    ss->label = xstrdup(label ? label : "self-service");
+    ss->forced = 1;
+    if (policy != NULL && strcmp(policy, "optional") == 0)
+        ss->forced = 0;
+    else if (policy != NULL && strcmp(policy, "forced") != 0)
+        fail(L, child(g, "policy"), "%s.policy: 'forced' or 'optional' expected, got '%s'", path,
+             policy);
+    const config_setting_t *t = child(g, "time");
+    if (t == NULL)
+        missing(L, g, "time");
+    else if (config_setting_type(t) == CONFIG_TYPE_GROUP)
+        load_dist(L, t, &ss->time);
+    double success = 0;
+    get_num(L, g, "success", &success, 1);
+    for (int s = 0; s < m->n_segments; s++)
+        ss->success[s] = success;
+    const config_setting_t *by = child(g, "success_by_segment");
+    for (int i = 0; by && i < config_setting_length(by); i++) {
+        const config_setting_t *e = config_setting_get_elem(by, (unsigned)i);
+        int found = -1;
+        for (int s = 0; s < m->n_segments; s++)
+            if (strcmp(m->segments[s].name, config_setting_name(e)) == 0) found = s;
+        if (found < 0)
+            fail(L, e, "%s.success_by_segment.%s: no segment named '%s'", path,
+                 config_setting_name(e), config_setting_name(e));
+        else if (is_number(e))
+            ss->success[found] = number_of(e);
+    }
+    get_num(L, g, "escalate", &ss->escalate, 0);
+    get_num(L, g, "frustration", &ss->frustration, 0);
+    get_num(L, g, "uplift", &ss->uplift, 0);
+    const char *to = get_str(L, g, "escalate_to", 0);
+    if (to != NULL) {
+        ss->escalate_to = channel_index(m, to);
+        if (ss->escalate_to < 0) {
+            fail(L, child(g, "escalate_to"), "%s.escalate_to: no channel named '%s'", path, to);
+            ss->escalate_to = c;
+        }
+    }
+}
+
+static void load_busyness(struct loader *L, const config_setting_t *root, struct model_spec *m)
+{
+    const config_setting_t *list = child(root, "busyness");
+    if (list == NULL || config_setting_type(list) != CONFIG_TYPE_LIST) return;
+    m->n_busyness = config_setting_length(list);
+    m->busyness = xcalloc((size_t)m->n_busyness, sizeof *m->busyness);
+    for (int b = 0; b < m->n_busyness; b++) {
+        const config_setting_t *g = config_setting_get_elem(list, (unsigned)b);
+        char path[256];
+        path_of(g, path, sizeof path);
+        const char *name = get_str(L, g, "name", 0);
+        m->busyness[b].name = xstrdup(name ? name : "all");
+        m->busyness[b].shape = 1;
+        get_num(L, g, "shape", &m->busyness[b].shape, 1);
+        const config_setting_t *chans = child(g, "channels");
+        int n = chans && type_ok(chans, K_STRS) ? config_setting_length(chans) : -1;
+        for (int c = 0; c < m->n_channels && n < 0; c++) {
+            if (m->channels[c].busyness_group > 0)
+                fail(L, g, "%s: channel '%s' is already in busyness group '%s'", path,
+                     m->channels[c].name, m->busyness[m->channels[c].busyness_group - 1].name);
+            m->channels[c].busyness_group = b + 1;
+        }
+        for (int i = 0; i < n; i++) {
+            const char *want = config_setting_get_string_elem(chans, (unsigned)i);
+            int c = channel_index(m, want);
+            if (c < 0)
+                fail(L, chans, "%s.channels: no channel named '%s'", path, want);
+            else if (m->channels[c].busyness_group > 0)
+                fail(L, chans, "%s.channels: channel '%s' is already in busyness group '%s'", path,
+                     want, m->busyness[m->channels[c].busyness_group - 1].name);
+            else
+                m->channels[c].busyness_group = b + 1;
+        }
+    }
+}
+
+/* Arrival rates per (channel, segment, interval): a channel's own curve split by the segment
+ * shares, or the demand curve split by share and channel choice (Poisson thinning: the streams
+ * are independent Poisson processes). */
+static void split_rates(struct loader *L, const config_setting_t *root, struct model_spec *m)
+{
+    int nt = model_total_intervals(m), S = m->n_segments;
+    const config_setting_t *demand = child(root, "demand");
+    double *total = NULL;
+    if (demand != NULL) {
+        total = get_per_interval(L, demand, "arrivals_per_hour", m->n_intervals, m->n_days, 1);
+        if (total == NULL) return;
+    }
+    const config_setting_t *list = child(root, "segments");
+    for (int c = 0; c < m->n_channels; c++) {
+        struct channel_spec *ch = &m->channels[c];
+        double *split = xcalloc((size_t)S * nt, sizeof *split);
+        for (int s = 0; s < S; s++) {
+            double share = m->segments[s].share;
+            if (total != NULL) {
+                const config_setting_t *choice =
+                    child(config_setting_get_elem(list, (unsigned)s), "channel_choice");
+                double *v = load_channel_shares(L, choice, m);
+                share *= v[c];
+                free(v);
+            }
+            for (int i = 0; i < nt; i++)
+                split[s * nt + i] = share * (total ? total[i] / 3600 : ch->rate_per_s[i]);
+        }
+        free(ch->rate_per_s);
+        ch->rate_per_s = split;
+    }
+    free(total);
+}
+
 /* Parses "HH:MM" into seconds after midnight; -1 when malformed. */
 static double clock_s(const char *s)
 {
@@ -788,8 +1095,15 @@ static void load_general(struct loader *L, const config_setting_t *root, struct 
                 fail(L, child(cs, "name"), "%s.name: duplicate channel name '%s'", path, name);
         ch->sl_seconds = 20;
         get_num(L, cs, "sl_seconds", &ch->sl_seconds, 0);
-        double *rates = per_interval_or_csv(L, cs, "arrivals_per_hour", name, m->n_intervals,
-                                            m->n_days, L->have_arrivals ? &L->arrivals : NULL);
+        double *rates = NULL;
+        if (child(root, "demand") == NULL)
+            rates = per_interval_or_csv(L, cs, "arrivals_per_hour", name, m->n_intervals,
+                                        m->n_days, L->have_arrivals ? &L->arrivals : NULL);
+        else if (child(cs, "arrivals_per_hour") != NULL)
+            fail(L, child(cs, "arrivals_per_hour"),
+                 "%s.arrivals_per_hour: arrivals come from 'demand' and the segments' "
+                 "channel_choice; remove one of the two",
+                 path);
         if (rates != NULL) {
             for (int i = 0; i < model_total_intervals(m); i++)
                 rates[i] /= 3600;
@@ -803,6 +1117,7 @@ static void load_general(struct loader *L, const config_setting_t *root, struct 
         if (pat != NULL && config_setting_type(pat) == CONFIG_TYPE_GROUP)
             load_dist(L, pat, &ch->patience);
         load_channel_kind(L, cs, ch);
+        load_queue_limits(L, cs, ch);
     }
 
     for (int g = 0; g < m->n_groups; g++) {
@@ -841,6 +1156,16 @@ static void load_general(struct loader *L, const config_setting_t *root, struct 
     }
     if (L->have_arrivals) check_columns(L, &L->arrivals, "channel");
     if (L->have_staffing) check_columns(L, &L->staffing, "group");
+    if (L->errors > 0) return;
+    load_segments(L, root, m);
+    if (L->errors > 0) return;
+    for (int c = 0; c < m->n_channels; c++) {
+        const config_setting_t *ss =
+            child(config_setting_get_elem(chans, (unsigned)c), "self_service");
+        load_self_service(L, ss, m, c);
+    }
+    load_busyness(L, root, m);
+    if (L->errors == 0) split_rates(L, root, m);
 }
 
 /* The single-queue shorthand: one channel, one group, steady state, exponential service. */
@@ -888,6 +1213,16 @@ static void load_shorthand(struct loader *L, const config_setting_t *root, struc
     }
     get_int(L, root, "contacts", &m->contacts, 1);
     get_int(L, root, "warmup_contacts", &m->warmup_contacts, 0);
+    load_segments(L, root, m);
+    load_self_service(L, NULL, m, 0);
+    load_busyness(L, root, m);
+    if (L->errors == 0) {
+        double *split = xcalloc((size_t)m->n_segments, sizeof *split);
+        for (int s = 0; s < m->n_segments; s++)
+            split[s] = ch->rate_per_s[0] * m->segments[s].share;
+        free(ch->rate_per_s);
+        ch->rate_per_s = split;
+    }
 }
 
 /* The two forms do not mix: a key of the other form would be silently ignored. */

@@ -27,6 +27,14 @@ const char *const metric_names[MET_N] = {
     "due_met",
     "backlog_start",
     "backlog_end",
+    "arrived",
+    "deflected",
+    "escalated",
+    "gave_up_in_self_service",
+    "self_service_time_s",
+    "balked",
+    "blocked",
+    "cost",
 };
 
 static const char *const kind_names[CH_N_KINDS] = {"voice", "chat", "messaging", "email"};
@@ -67,6 +75,9 @@ void model_spec_free(struct model_spec *m)
         dist_fini(&m->channels[c].patience);
         dist_fini(&m->channels[c].exchanges);
         dist_fini(&m->channels[c].reply_delay);
+        dist_fini(&m->channels[c].self_service.time);
+        free(m->channels[c].self_service.label);
+        free(m->channels[c].self_service.success);
     }
     free(m->channels);
     for (int g = 0; g < m->n_groups; g++) {
@@ -76,6 +87,16 @@ void model_spec_free(struct model_spec *m)
         free(m->groups[g].slowdown);
     }
     free(m->groups);
+    for (int s = 0; s < m->n_segments; s++) {
+        free(m->segments[s].name);
+        for (int c = 0; c < m->n_channels && m->segments[s].patience; c++)
+            dist_fini(&m->segments[s].patience[c]);
+        free(m->segments[s].patience);
+    }
+    free(m->segments);
+    for (int b = 0; b < m->n_busyness; b++)
+        free(m->busyness[b].name);
+    free(m->busyness);
     free(m->effective_config);
     memset(m, 0, sizeof *m);
 }
@@ -87,6 +108,17 @@ void tally_reset(struct tally *t)
 
 void tally_add(struct tally *into, const struct tally *from)
 {
+    into->arrived += from->arrived;
+    into->deflected += from->deflected;
+    into->escalated += from->escalated;
+    into->gave_up_ss += from->gave_up_ss;
+    into->in_ss += from->in_ss;
+    into->balked += from->balked;
+    into->blocked += from->blocked;
+    into->esc_handled += from->esc_handled;
+    into->esc_abandoned += from->esc_abandoned;
+    into->ss_time_s += from->ss_time_s;
+    into->cost += from->cost;
     into->offered += from->offered;
     into->handled += from->handled;
     into->abandoned += from->abandoned;
@@ -138,6 +170,14 @@ void tally_metrics(const struct tally *t, enum channel_kind kind, double *v)
     v[MET_DUE_MET] = ratio((double)t->due_met, (double)t->handled);
     v[MET_BACKLOG_START] = t->backlog_start;
     v[MET_BACKLOG_END] = t->backlog_end;
+    v[MET_ARRIVED] = (double)t->arrived;
+    v[MET_DEFLECTED] = (double)t->deflected;
+    v[MET_ESCALATED] = (double)t->escalated;
+    v[MET_GAVE_UP_SS] = (double)t->gave_up_ss;
+    v[MET_SS_TIME] = ratio(t->ss_time_s, (double)t->in_ss);
+    v[MET_BALKED] = (double)t->balked;
+    v[MET_BLOCKED] = (double)t->blocked;
+    v[MET_COST] = t->cost;
     for (int k = 0; k < MET_N; k++)
         if (!metric_applies(k, kind, 1) && !metric_applies(k, kind, 0)) v[k] = (double)NAN;
 }

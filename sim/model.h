@@ -26,10 +26,31 @@ enum channel_kind {
     CH_N_KINDS
 };
 
+/* How a waiting customer told the predicted wait decides not to join. */
+enum balk_model {
+    BALK_NONE,
+    BALK_LINEAR,      /* P(balk) = min(1, W / scale_s) */
+    BALK_EXPONENTIAL  /* P(balk) = 1 - exp(-W / scale_s) */
+};
+
+/* A self-service front (IVR, chatbot, portal) before a channel's agents. */
+struct self_service_spec {
+    int enabled;
+    int forced;              /* everyone meets it; otherwise only segments that accept it */
+    char *label;             /* "ivr", "chatbot", ...; owned */
+    struct dist time;        /* time in the front, s */
+    double *success;         /* P(resolved in self-service) per segment; owned */
+    double escalate;         /* P(escalates to an agent | not resolved); else gives up */
+    int escalate_to;         /* channel index of the assisted queue */
+    double frustration;      /* patience multiplier after a failed self-service */
+    double uplift;           /* handle-time multiplier after a failed self-service */
+};
+
 struct channel_spec {
     char *name;            /* owned */
     enum channel_kind kind;
-    double *rate_per_s;    /* arrival rate per interval, 1/s; owned, n_days * n_intervals long */
+    double *rate_per_s;    /* arrival rate per segment and interval, 1/s; owned,
+                            * [segment][n_days * n_intervals] */
     struct dist service;   /* handle time (work content) drawn at arrival; per exchange for
                             * messaging */
     struct dist patience;  /* DIST_NONE: contacts never abandon (messaging: first wait only) */
@@ -37,6 +58,32 @@ struct channel_spec {
     double due_s;          /* email: due this long after arrival, s */
     struct dist exchanges; /* messaging: agent replies per conversation, rounded up to >= 1 */
     struct dist reply_delay; /* messaging: customer away between exchanges, s */
+    struct self_service_spec self_service;
+    /* Limits; a zeroed spec has none.  An arrival finding them reached is blocked. */
+    int limit_waiting;     /* max_waiting applies */
+    int max_waiting;       /* waiting places */
+    int limit_lines;       /* max_lines applies */
+    int max_lines;         /* contacts waiting or in service */
+    enum balk_model balking;
+    double balk_scale_s;   /* s */
+    double cost_per_contact;  /* currency per handled contact */
+    double cost_per_minute;   /* currency per minute of agent work */
+    int busyness_group;    /* 1 + index into model_spec.busyness; 0 none */
+};
+
+struct segment_spec {
+    char *name;            /* owned */
+    double share;          /* of the arrivals */
+    struct dist *patience; /* per channel; DIST_NONE keeps the channel's; owned */
+    int self_service;      /* accepts an optional self-service front */
+    double value;          /* currency, for the cost of churn */
+};
+
+/* A day-to-day busyness factor B ~ Gamma(shape, 1 / shape), mean 1, drawn once per replication
+ * and day, multiplying every arrival rate of the channels in the group. */
+struct busyness_spec {
+    char *name;   /* owned */
+    double shape; /* k > 0; the day's count then has variance L + L^2 / k */
 };
 
 struct group_spec {
@@ -76,6 +123,12 @@ struct model_spec {
     struct channel_spec *channels; /* owned */
     int n_groups;
     struct group_spec *groups;     /* owned */
+    int n_segments;                /* conf always gives >= 1 ("default" when the config names
+                                    * none); a spec built in code may leave 0: one implicit
+                                    * segment, not reported */
+    struct segment_spec *segments; /* owned */
+    int n_busyness;
+    struct busyness_spec *busyness; /* owned */
     uint64_t seed;           /* master seed */
     char *effective_config;  /* the config after overrides, as one JSON value; owned */
     int replications;
@@ -112,6 +165,14 @@ enum metric {
     MET_DUE_MET,     /* email: handled before due over handled */
     MET_BACKLOG_START, /* email, per interval: waiting at the interval's start */
     MET_BACKLOG_END, /* email: waiting at the end (of the interval, or of the run) */
+    MET_ARRIVED,     /* contacts arriving at the channel, before any self-service */
+    MET_DEFLECTED,   /* resolved in self-service */
+    MET_ESCALATED,   /* left self-service for an agent queue */
+    MET_GAVE_UP_SS,  /* left self-service unresolved, without escalating */
+    MET_SS_TIME,     /* mean time in self-service of those who used it, s */
+    MET_BALKED,      /* told the predicted wait, did not join */
+    MET_BLOCKED,     /* found no line or waiting place */
+    MET_COST,        /* handled contacts and agent minutes at the channel's prices */
     MET_N
 };
 
@@ -120,7 +181,13 @@ extern const char *const metric_names[MET_N];
 
 /* Counters of one class (an interval and channel, or an aggregate) in one replication. */
 struct tally {
-    uint64_t offered, handled, abandoned;
+    uint64_t arrived;           /* at the channel, before self-service */
+    uint64_t deflected, escalated, gave_up_ss, in_ss; /* self-service outcomes; used it */
+    uint64_t balked, blocked;
+    uint64_t esc_handled, esc_abandoned; /* escalated contacts' outcomes at the agents */
+    double ss_time_s;           /* time spent in self-service, s */
+    double cost;                /* currency */
+    uint64_t offered, handled, abandoned; /* offered: reached an agent queue */
     uint64_t queued;            /* had to wait (found no free agent) */
     uint64_t answered;          /* reached an agent (handled once their service ends) */
     uint64_t answered_in_sl;    /* answered with wait <= sl_seconds */
@@ -147,11 +214,18 @@ void tally_metrics(const struct tally *t, enum channel_kind kind, double *values
 int metric_applies(int metric, enum channel_kind kind, int per_interval);
 
 /* Scopes: 0 is the total, 1 + c is channel c; in day mode each interval i (over all days) then
- * has one scope per channel and one for its total (c == n_channels), see results_interval_scope. */
+ * has one scope per channel and one for its total (c == n_channels), see results_interval_scope;
+ * the segments come last (results_segment_scope). */
 static inline int results_n_scopes(const struct model_spec *m)
 {
     return 1 + m->n_channels +
-           (m->mode == MODE_DAY ? model_total_intervals(m) * (m->n_channels + 1) : 0);
+           (m->mode == MODE_DAY ? model_total_intervals(m) * (m->n_channels + 1) : 0) +
+           m->n_segments;
+}
+
+static inline int results_segment_scope(const struct model_spec *m, int segment)
+{
+    return results_n_scopes(m) - m->n_segments + segment;
 }
 
 static inline int results_interval_scope(const struct model_spec *m, int interval, int channel)

@@ -24,11 +24,12 @@ static long long peak_rss_kib(void)
 /* The metrics of one scope that apply to it: a channel's by its kind, a total's (kind
  * CH_N_KINDS) the core ones, overtime only for the run's total in day mode. */
 static void json_metrics(struct json *j, const char *key, const struct results *r, int scope,
-                         enum channel_kind kind, int per_interval, int day_mode)
+                         enum channel_kind kind, int per_interval, int day_mode, int segment)
 {
     json_begin_object(j, key);
     for (int k = 0; k < MET_N; k++) {
         if (!metric_applies(k, kind, per_interval) || (k == MET_OVERTIME && !day_mode)) continue;
+        if (segment && (k == MET_OCCUPANCY || k == MET_OVERTIME)) continue;
         const struct stat_summary *s = &r->summary[scope * MET_N + k];
         json_begin_object(j, metric_names[k]);
         json_number(j, "mean", s->mean);
@@ -53,10 +54,15 @@ void report_json(FILE *out, const struct report_meta *meta, const struct model_s
     json_string(&j, "rng", "mt19937");
     if (m->effective_config != NULL) json_raw(&j, "effective_config", m->effective_config);
     int day = m->mode == MODE_DAY;
-    json_metrics(&j, "total", r, 0, CH_N_KINDS, 0, day);
+    json_metrics(&j, "total", r, 0, CH_N_KINDS, 0, day, 0);
     json_begin_object(&j, "channels");
     for (int c = 0; c < m->n_channels; c++)
-        json_metrics(&j, m->channels[c].name, r, 1 + c, m->channels[c].kind, 0, day);
+        json_metrics(&j, m->channels[c].name, r, 1 + c, m->channels[c].kind, 0, day, 0);
+    json_end_object(&j);
+    json_begin_object(&j, "segments");
+    for (int sg = 0; sg < m->n_segments; sg++)
+        json_metrics(&j, m->segments[sg].name, r, results_segment_scope(m, sg), CH_N_KINDS, 0, day,
+                     1);
     json_end_object(&j);
     json_begin_array(&j, "intervals");
     if (m->mode == MODE_DAY)
@@ -67,10 +73,10 @@ void report_json(FILE *out, const struct report_meta *meta, const struct model_s
             json_begin_object(&j, "channels");
             for (int c = 0; c < m->n_channels; c++)
                 json_metrics(&j, m->channels[c].name, r, results_interval_scope(m, i, c),
-                             m->channels[c].kind, 1, day);
+                             m->channels[c].kind, 1, day, 0);
             json_end_object(&j);
             json_metrics(&j, "total", r, results_interval_scope(m, i, m->n_channels), CH_N_KINDS,
-                         1, day);
+                         1, day, 0);
             json_end_object(&j);
         }
     json_end_array(&j);
@@ -183,7 +189,14 @@ struct summary_row {
 };
 
 static const struct summary_row summary_rows[] = {
-    {MET_OFFERED, "offered", "contacts", 1, 1},
+    {MET_ARRIVED, "arrived", "contacts", 1, 1},
+    {MET_DEFLECTED, "resolved in self-service", "contacts", 1, 1},
+    {MET_ESCALATED, "escalated to agents", "contacts", 1, 1},
+    {MET_GAVE_UP_SS, "gave up in self-service", "contacts", 1, 1},
+    {MET_SS_TIME, "time in self-service", "s", 1, 1},
+    {MET_OFFERED, "offered to agents", "contacts", 1, 1},
+    {MET_BALKED, "balked", "contacts", 1, 1},
+    {MET_BLOCKED, "blocked", "contacts", 1, 1},
     {MET_HANDLED, "handled", "contacts", 1, 1},
     {MET_ABANDONED, "abandoned", "contacts", 1, 1},
     {MET_ABANDON_RATE, "abandon rate", "%", 100, 2},
@@ -201,8 +214,33 @@ static const struct summary_row summary_rows[] = {
     {MET_FIRST_RESPONSE_SL, "first-response SL", "%", 100, 2},
     {MET_DUE_MET, "handled by due time", "%", 100, 2},
     {MET_BACKLOG_END, "backlog at the end", "contacts", 1, 1},
+    {MET_COST, "cost", "currency", 1, 0},
     {MET_OVERTIME, "overtime after close", "agent-min", 1.0 / 60, 1},
 };
+
+/* Rows about features the model does not use (no self-service, no balking, ...) are left out. */
+static int row_in_use(const struct model_spec *m, int metric)
+{
+    int ss = 0, balk = 0, block = 0, cost = 0;
+    for (int c = 0; c < m->n_channels; c++) {
+        const struct channel_spec *ch = &m->channels[c];
+        ss |= ch->self_service.enabled;
+        balk |= ch->balking != BALK_NONE;
+        block |= ch->limit_waiting || ch->limit_lines;
+        cost |= ch->cost_per_contact > 0 || ch->cost_per_minute > 0;
+    }
+    switch (metric) {
+    case MET_ARRIVED:
+    case MET_DEFLECTED:
+    case MET_ESCALATED:
+    case MET_GAVE_UP_SS:
+    case MET_SS_TIME: return ss;
+    case MET_BALKED: return balk;
+    case MET_BLOCKED: return block;
+    case MET_COST: return cost;
+    }
+    return 1;
+}
 
 static void summary_cell(FILE *out, const struct stat_summary *s, double scale, int decimals)
 {
@@ -218,39 +256,70 @@ static void summary_cell(FILE *out, const struct stat_summary *s, double scale, 
     fprintf(out, " %*s%s", 22 - width, "", buf);
 }
 
-static void summary_table(FILE *out, const struct model_spec *m, const struct results *r)
+/* One column of a summary table: a scope, its heading, and the kind that decides its rows. */
+struct summary_col {
+    const char *heading;
+    int scope;
+    enum channel_kind kind; /* CH_N_KINDS for totals and segments */
+    int segment;
+};
+
+static void summary_grid(FILE *out, const struct model_spec *m, const struct results *r,
+                         const struct summary_col *cols, int n_cols)
 {
-    int with_total = m->n_channels > 1 || m->mode == MODE_DAY;
     fprintf(out, "%-24s %-9s", "metric", "unit");
-    for (int c = 0; c < m->n_channels; c++)
-        fprintf(out, " %22s", m->channels[c].name);
-    if (with_total) fprintf(out, " %22s", "total");
+    for (int c = 0; c < n_cols; c++)
+        fprintf(out, " %22s", cols[c].heading);
     fputc('\n', out);
     for (size_t k = 0; k < sizeof summary_rows / sizeof *summary_rows; k++) {
         const struct summary_row *row = &summary_rows[k];
         if (row->metric == MET_OVERTIME && m->mode != MODE_DAY) continue;
-        int used = row->metric == MET_OVERTIME;
-        for (int c = 0; c < m->n_channels; c++)
-            used |= metric_applies(row->metric, m->channels[c].kind, 0);
+        if (!row_in_use(m, row->metric)) continue;
+        int used = 0;
+        for (int c = 0; c < n_cols; c++)
+            used |= metric_applies(row->metric, cols[c].kind, 0) &&
+                    !(cols[c].segment && row->metric == MET_OCCUPANCY) &&
+                    !(cols[c].kind != CH_N_KINDS && row->metric == MET_OVERTIME);
         if (!used) continue;
         fprintf(out, "%-24s %-9s", row->label, row->unit);
-        for (int c = 0; c < m->n_channels; c++) {
-            if (!metric_applies(row->metric, m->channels[c].kind, 0))
+        for (int c = 0; c < n_cols; c++) {
+            int shown = metric_applies(row->metric, cols[c].kind, 0) &&
+                        !(cols[c].segment && (row->metric == MET_OCCUPANCY ||
+                                              row->metric == MET_OVERTIME)) &&
+                        !(cols[c].kind != CH_N_KINDS && row->metric == MET_OVERTIME);
+            if (!shown)
                 fprintf(out, " %22s", "");
             else
-                summary_cell(out, &r->summary[(1 + c) * MET_N + row->metric], row->scale,
+                summary_cell(out, &r->summary[cols[c].scope * MET_N + row->metric], row->scale,
                              row->decimals);
         }
-        if (with_total && metric_applies(row->metric, CH_N_KINDS, 0))
-            summary_cell(out, &r->summary[row->metric], row->scale, row->decimals);
         fputc('\n', out);
     }
+}
+
+static void summary_table(FILE *out, const struct model_spec *m, const struct results *r)
+{
+    int n = m->n_channels > m->n_segments ? m->n_channels : m->n_segments;
+    struct summary_col *cols = xcalloc((size_t)n + 1, sizeof *cols);
+    int k = 0;
+    for (int c = 0; c < m->n_channels; c++)
+        cols[k++] = (struct summary_col){m->channels[c].name, 1 + c, m->channels[c].kind, 0};
+    if (m->n_channels > 1 || m->mode == MODE_DAY)
+        cols[k++] = (struct summary_col){"total", 0, CH_N_KINDS, 0};
+    summary_grid(out, m, r, cols, k);
     for (int c = 0; c < m->n_channels; c++)
         fprintf(out, "%s%s: service level threshold %g s", c ? "; " : "", m->channels[c].name,
                 m->channels[c].sl_seconds);
     fputc('\n', out);
+    if (m->n_segments > 1) {
+        fprintf(out, "\nby customer segment\n");
+        for (int sg = 0; sg < m->n_segments; sg++)
+            cols[sg] = (struct summary_col){m->segments[sg].name, results_segment_scope(m, sg),
+                                            CH_N_KINDS, 1};
+        summary_grid(out, m, r, cols, m->n_segments);
+    }
+    free(cols);
 }
-
 
 struct column {
     int metric;

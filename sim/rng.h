@@ -12,11 +12,14 @@
 /* What a stream is for.  Appending a purpose keeps every existing stream unchanged; renumbering
  * one changes every result (tests/unit/test_rng.c pins the first draws). */
 enum rng_purpose {
-    RNG_ARRIVALS = 0, /* inter-arrival times, index = channel */
+    RNG_ARRIVALS = 0, /* inter-arrival times, index = channel * n_segments + segment */
     RNG_SERVICE = 1,  /* work content drawn at arrival, index = channel */
     RNG_PATIENCE = 2, /* patience drawn at arrival, index = channel */
     RNG_EXCHANGES = 3, /* messaging: agent replies per conversation, index = channel */
     RNG_REPLY = 4,    /* messaging: customer-away times, index = channel */
+    RNG_SELF_SERVICE = 5, /* self-service time and outcome, index = arrival channel */
+    RNG_BALK = 6,     /* balking decision, index = arrival channel */
+    RNG_BUSYNESS = 7, /* day busyness factors, index = busyness group */
     RNG_N_PURPOSES
 };
 

@@ -47,10 +47,15 @@
  * interval boundary meets the new interval's agents), then service ends (an agent freed at the
  * instant a patience runs out still answers), then abandonment, then customer replies, then
  * arrivals. */
-enum ev_kind { EV_STAFFING, EV_SERVICE_END, EV_PATIENCE, EV_REPLY, EV_ARRIVAL };
-static const unsigned ev_prio[] = {0, 1, 2, 3, 4};
+enum ev_kind { EV_STAFFING, EV_SERVICE_END, EV_PATIENCE, EV_SS_END, EV_REPLY, EV_ARRIVAL };
+static const unsigned ev_prio[] = {0, 1, 2, 3, 4, 5};
 
-enum contact_state { C_FREE, C_WAITING, C_SERVICE, C_AWAY };
+enum contact_state { C_FREE, C_WAITING, C_SERVICE, C_AWAY, C_SELF_SERVICE };
+
+/* What became of a contact, for the call log. */
+enum outcome { OUT_HANDLED, OUT_ABANDONED, OUT_BALKED, OUT_BLOCKED, OUT_DEFLECTED, OUT_GAVE_UP };
+static const char *const outcome_names[] = {"handled",   "abandoned", "balked",
+                                            "blocked",   "deflected", "gave_up_in_self_service"};
 
 struct contact {
     double arrival_s;  /* s */
@@ -58,16 +63,23 @@ struct contact {
     double work_s;     /* work of the next (or current) exchange, s */
     double answer_s;   /* first answer, s */
     double worked_s;   /* agent time spent on it so far, s (slowdown included) */
+    double queue_s;    /* when it joined the agents' queue (after any self-service), s */
+    double balk_u;     /* uniform draw deciding a balk, drawn at arrival */
     uint64_t id;       /* arrival serial number in the replication */
     uint32_t gen;      /* bumped when assigned or freed: invalidates pending timers */
     uint32_t prev;     /* queue links, or free-list link in next */
     uint32_t next;
     uint32_t agent;    /* who holds it (or last held it) */
     int32_t cls;       /* tally index (interval * n_channels + channel), -1 when not counted */
-    uint16_t channel;
+    uint16_t channel;  /* the channel whose agents serve it (after any escalation) */
+    uint16_t front;    /* the channel it arrived on */
+    uint16_t segment;
     uint16_t exchanges_left; /* messaging: agent replies still to come, this one included */
     uint8_t state;     /* enum contact_state */
     uint8_t answered;  /* an agent has taken it at least once */
+    uint8_t escalated; /* came from a failed self-service */
+    uint8_t joined;    /* was offered to its channel's agents */
+    uint8_t ss_outcome; /* decided at arrival: 0 resolved, 1 escalates, 2 gives up */
 };
 
 struct queue {
@@ -107,6 +119,8 @@ struct group_run {
 struct rep {
     const struct model_spec *m;
     int nc, ng, n_total;    /* channels, groups, intervals over all days */
+    int ns;                 /* segments */
+    int has_balking;        /* some channel balks: draw the balking uniform for every arrival */
     struct cal cal;
     struct contact *contacts;
     uint32_t n_slots, free_head;
@@ -117,6 +131,9 @@ struct rep {
     int **routes;           /* per channel: groups with the skill, in config order */
     int *n_routes;
     gsl_rng **rng[RNG_N_PURPOSES]; /* per purpose, per channel */
+    gsl_rng **rng_arrival;  /* per (channel, segment) stream */
+    gsl_rng **rng_busy;     /* per busyness group */
+    double *busy_factor;    /* [group][day] this replication's busyness */
     int *busy;              /* per channel: agents holding at least one of its contacts */
     int *slots;             /* per channel: its contacts in hand */
     int busy_total;         /* agents holding anything */
@@ -129,11 +146,13 @@ struct rep {
     double *busy_total_s; /* [bucket] agent-seconds */
     double *staffed_s;    /* [bucket][group] agent-seconds */
     struct tally *tallies; /* [interval][channel], counted contacts only */
+    struct tally *seg_tallies; /* [segment], counted contacts only */
     struct tally scratch;  /* aggregation space */
     /* Replication state. */
-    uint64_t arrivals, handled, abandoned, in_system;
+    uint64_t arrivals, handled, abandoned, lost, in_system; /* lost: never reached an agent */
     uint64_t counted_open;  /* counted contacts still in the system */
-    uint64_t *open_by_channel; /* the same, per channel */
+    uint64_t *open_by_channel; /* the same, per channel, once offered to the channel's agents */
+    uint64_t counted_in_ss;    /* counted contacts in self-service */
     uint32_t *away;         /* per channel: messaging conversations with the customer away */
     long long serial;       /* arrivals so far, across channels */
     int closed;             /* day mode: between a close and the next opening */
@@ -157,6 +176,9 @@ static struct rep *rep_alloc(const struct model_spec *m)
     struct rep *r = xcalloc(1, sizeof *r);
     int nc = m->n_channels, ng = m->n_groups, nt = model_total_intervals(m);
     r->m = m;
+    r->ns = m->n_segments > 0 ? m->n_segments : 1;
+    for (int c = 0; c < nc; c++)
+        if (m->channels[c].balking != BALK_NONE) r->has_balking = 1;
     r->nc = nc;
     r->ng = ng;
     r->n_total = nt;
@@ -196,6 +218,14 @@ static struct rep *rep_alloc(const struct model_spec *m)
         for (int c = 0; c < nc; c++)
             r->rng[p][c] = rng_alloc();
     }
+    r->rng_arrival = xcalloc((size_t)nc * r->ns, sizeof(gsl_rng *));
+    for (int i = 0; i < nc * r->ns; i++)
+        r->rng_arrival[i] = rng_alloc();
+    r->rng_busy = xcalloc((size_t)m->n_busyness + 1, sizeof(gsl_rng *));
+    for (int b = 0; b < m->n_busyness; b++)
+        r->rng_busy[b] = rng_alloc();
+    r->busy_factor = xcalloc((size_t)(m->n_busyness + 1) * m->n_days, sizeof(double));
+    r->seg_tallies = xcalloc((size_t)r->ns, sizeof *r->seg_tallies);
     r->busy = xcalloc((size_t)nc, sizeof(int));
     r->slots = xcalloc((size_t)nc, sizeof(int));
     r->busy_since = xcalloc((size_t)nc, sizeof(double));
@@ -230,6 +260,14 @@ static void rep_free(struct rep *r)
             gsl_rng_free(r->rng[p][c]);
         free(r->rng[p]);
     }
+    for (int i = 0; i < r->nc * r->ns; i++)
+        gsl_rng_free(r->rng_arrival[i]);
+    free(r->rng_arrival);
+    for (int b = 0; b < r->m->n_busyness; b++)
+        gsl_rng_free(r->rng_busy[b]);
+    free(r->rng_busy);
+    free(r->busy_factor);
+    free(r->seg_tallies);
     free(r->routes);
     free(r->n_routes);
     free(r->busy);
@@ -409,13 +447,15 @@ static void assign(struct rep *r, uint32_t a, uint32_t k)
         ct->answered = 1;
         ct->answer_s = t;
         if (ct->cls >= 0) {
-            struct tally *ty = &r->tallies[ct->cls];
-            double w = t - ct->arrival_s;
-            ty->answered++;
-            ty->wait_answered_s += w;
-            ty->wait_all_s += w;
-            if (w <= ch->sl_seconds) ty->answered_in_sl++;
-            hist_add(&ty->wait_answered, w);
+            double w = t - ct->queue_s;
+            struct tally *both[2] = {&r->tallies[ct->cls], &r->seg_tallies[ct->segment]};
+            for (int i = 0; i < 2; i++) {
+                both[i]->answered++;
+                both[i]->wait_answered_s += w;
+                both[i]->wait_all_s += w;
+                if (w <= ch->sl_seconds) both[i]->answered_in_sl++;
+                hist_add(&both[i]->wait_answered, w);
+            }
         }
     }
     ct->state = C_SERVICE;
@@ -598,12 +638,19 @@ static int route_contact(struct rep *r, uint32_t k)
 /* Next arrival time of channel c after t: inverts the integrated piecewise-constant rate with
  * one unit exponential, so the arrival stream's draws do not depend on the rates.  Between a
  * close and the next opening the rate is zero.  HUGE_VAL when the run closes first. */
-static double next_arrival(struct rep *r, int c, double t)
+static double next_arrival(struct rep *r, int stream, double t)
 {
     const struct model_spec *m = r->m;
-    const double *rate = m->channels[c].rate_per_s;
-    double e = gsl_ran_exponential(r->rng[RNG_ARRIVALS][c], 1.0);
-    if (m->mode == MODE_STEADY) return rate[0] > 0 ? t + e / rate[0] : HUGE_VAL;
+    int c = stream / r->ns, seg = stream % r->ns;
+    const double *rate = m->channels[c].rate_per_s + (size_t)seg * r->n_total;
+    int b = m->channels[c].busyness_group - 1;
+    /* The day's busyness factor; in steady mode one factor for the whole replication. */
+    const double *busy = b >= 0 ? r->busy_factor + (size_t)b * m->n_days : NULL;
+    double e = gsl_ran_exponential(r->rng_arrival[stream], 1.0);
+    if (m->mode == MODE_STEADY) {
+        double lambda = rate[0] * (busy ? busy[0] : 1);
+        return lambda > 0 ? t + e / lambda : HUGE_VAL;
+    }
     int d = (int)floor(t / DAY_S);
     int k = (int)floor((t - d * DAY_S) / m->interval_s);
     while (d < m->n_days) {
@@ -614,7 +661,7 @@ static double next_arrival(struct rep *r, int c, double t)
             continue;
         }
         double end = d * DAY_S + (k + 1) * m->interval_s;
-        double lambda = rate[d * m->n_intervals + k];
+        double lambda = rate[d * m->n_intervals + k] * (busy ? busy[d] : 1);
         if (lambda > 0) {
             double cand = t + e / lambda;
             if (cand < end) return cand;
@@ -626,10 +673,10 @@ static double next_arrival(struct rep *r, int c, double t)
     return HUGE_VAL;
 }
 
-static void schedule_arrival(struct rep *r, int c, double after)
+static void schedule_arrival(struct rep *r, int stream, double after)
 {
-    double t = next_arrival(r, c, after);
-    if (t < HUGE_VAL) cal_push(&r->cal, t, ev_prio[EV_ARRIVAL], EV_ARRIVAL, (uint32_t)c, 0);
+    double t = next_arrival(r, stream, after);
+    if (t < HUGE_VAL) cal_push(&r->cal, t, ev_prio[EV_ARRIVAL], EV_ARRIVAL, (uint32_t)stream, 0);
 }
 
 /* The planning interval (over all days) an arrival at t belongs to. */
@@ -650,10 +697,105 @@ static int count_exchanges(struct rep *r, const struct channel_spec *ch, int c)
     return x < 1 ? 1 : x > UINT16_MAX ? UINT16_MAX : (int)x;
 }
 
-static void handle_arrival(struct rep *r, int c)
+/* The two tallies a counted contact feeds: its (interval, channel) class and its segment. */
+static void tallies_of(struct rep *r, const struct contact *ct, struct tally **both)
+{
+    both[0] = &r->tallies[ct->cls];
+    both[1] = &r->seg_tallies[ct->segment];
+}
+
+#define COUNT(r, ct, field)                                                                        \
+    do {                                                                                           \
+        if ((ct)->cls >= 0) {                                                                      \
+            (r)->tallies[(ct)->cls].field++;                                                       \
+            (r)->seg_tallies[(ct)->segment].field++;                                               \
+        }                                                                                          \
+    } while (0)
+
+static void log_contact(const struct rep *r, const struct contact *ct, enum outcome outcome);
+static void contact_done(struct rep *r, uint32_t k);
+
+/* Ends a contact that never reached an agent (balked, blocked, deflected, gave up). */
+static void contact_lost(struct rep *r, uint32_t k, enum outcome outcome)
+{
+    if (r->log != NULL && r->contacts[k].cls >= 0) log_contact(r, &r->contacts[k], outcome);
+    r->lost++;
+    contact_done(r, k);
+}
+
+/* Agent-serving capacity for channel c now: on-duty agents of its groups, times their slots for
+ * chat and messaging.  The balking predictor divides by it. */
+static double channel_capacity(const struct rep *r, int c)
+{
+    int slotted = channel_kind_slotted(r->m->channels[c].kind);
+    double n = 0;
+    for (int i = 0; i < r->n_routes[c]; i++) {
+        const struct group_run *gr = &r->groups[r->routes[c][i]];
+        n += (double)gr->on_duty * (slotted ? gr->K : 1);
+    }
+    return n;
+}
+
+/* Probability of balking when told the predicted wait: (number ahead + 1) x mean handle time /
+ * serving capacity (docs/config.md). */
+static double balk_probability(const struct rep *r, int c)
+{
+    const struct channel_spec *ch = &r->m->channels[c];
+    if (ch->balking == BALK_NONE) return 0;
+    double capacity = channel_capacity(r, c);
+    if (capacity <= 0) return 1;
+    double w = (r->queues[c].len + 1) * dist_mean(&ch->service) / capacity;
+    if (ch->balking == BALK_LINEAR) return fmin(1.0, w / ch->balk_scale_s);
+    return -expm1(-w / ch->balk_scale_s);
+}
+
+/* A contact reaches the agents of its channel: answered at once, blocked (no line or waiting
+ * place), balking at the predicted wait, or waiting. */
+static void join_agents(struct rep *r, uint32_t k)
+{
+    struct contact *ct = &r->contacts[k];
+    int c = ct->channel;
+    const struct channel_spec *ch = &r->m->channels[c];
+    double t = now_s(r);
+    ct->queue_s = t;
+    ct->joined = 1;
+    COUNT(r, ct, offered);
+    if (ct->cls >= 0) r->open_by_channel[c]++;
+    int in_service = channel_kind_slotted(ch->kind) ? r->slots[c] : r->busy[c];
+    if (ch->limit_lines && (int)r->queues[c].len + in_service >= ch->max_lines) {
+        COUNT(r, ct, blocked);
+        contact_lost(r, k, OUT_BLOCKED);
+        return;
+    }
+    if (route_contact(r, k)) return;
+    if (ch->limit_waiting && (int)r->queues[c].len >= ch->max_waiting) {
+        COUNT(r, ct, blocked);
+        contact_lost(r, k, OUT_BLOCKED);
+        return;
+    }
+    if (ct->balk_u < balk_probability(r, c)) {
+        COUNT(r, ct, balked);
+        contact_lost(r, k, OUT_BALKED);
+        return;
+    }
+    queue_push(r, c, k);
+    COUNT(r, ct, queued);
+    if (ct->patience_s < HUGE_VAL)
+        cal_push(&r->cal, t + ct->patience_s, ev_prio[EV_PATIENCE], EV_PATIENCE, k, ct->gen);
+}
+
+/* Whether an arrival of segment s on channel c meets the channel's self-service front. */
+static int uses_self_service(const struct model_spec *m, int c, int s)
+{
+    const struct self_service_spec *ss = &m->channels[c].self_service;
+    return ss->enabled && (ss->forced || m->segments == NULL || m->segments[s].self_service);
+}
+
+static void handle_arrival(struct rep *r, int stream)
 {
     const struct model_spec *m = r->m;
-    const struct channel_spec *ch = &m->channels[c];
+    int c = stream / r->ns, seg = stream % r->ns;
+    const struct channel_spec *front = &m->channels[c];
     double t = now_s(r);
     long long serial = r->serial++;
     int counted = 1;
@@ -662,31 +804,82 @@ static void handle_arrival(struct rep *r, int c)
         if (serial == m->warmup_contacts) switch_bucket(r, 0);
         if (serial == m->warmup_contacts + m->contacts) switch_bucket(r, r->n_total);
     }
+    int self = uses_self_service(m, c, seg);
+    /* The channel whose agents will serve it: known now, so its work and patience are drawn at
+     * arrival like everyone else's (common random numbers). */
+    int q = self ? front->self_service.escalate_to : c;
+    const struct channel_spec *ch = &m->channels[q];
+    const struct dist *patience = m->segments && m->segments[seg].patience[q].kind != DIST_NONE
+                                      ? &m->segments[seg].patience[q]
+                                      : &ch->patience;
     uint32_t k = contact_alloc(r);
     struct contact *ct = &r->contacts[k];
     ct->arrival_s = t;
     ct->work_s = dist_draw(&ch->service, r->rng[RNG_SERVICE][c]);
-    ct->patience_s =
-        ch->patience.kind == DIST_NONE ? HUGE_VAL : dist_draw(&ch->patience, r->rng[RNG_PATIENCE][c]);
+    ct->patience_s = patience->kind == DIST_NONE ? HUGE_VAL : dist_draw(patience, r->rng[RNG_PATIENCE][c]);
     ct->exchanges_left = (uint16_t)count_exchanges(r, ch, c);
+    ct->balk_u = r->has_balking ? gsl_rng_uniform(r->rng[RNG_BALK][c]) : 0;
     ct->worked_s = 0;
-    ct->answered = 0;
-    ct->channel = (uint16_t)c;
+    ct->answered = ct->escalated = ct->joined = 0;
+    ct->front = (uint16_t)c;
+    ct->segment = (uint16_t)seg;
     ct->id = (uint64_t)serial;
     ct->cls = counted ? interval_of(m, t) * r->nc + c : -1;
     r->arrivals++;
     r->in_system++;
-    if (counted) {
-        r->tallies[ct->cls].offered++;
-        r->counted_open++;
-        r->open_by_channel[c]++;
+    COUNT(r, ct, arrived);
+    if (counted) r->counted_open++;
+    schedule_arrival(r, stream, t);
+    if (!self) {
+        ct->channel = (uint16_t)c;
+        join_agents(r, k);
+        return;
     }
-    schedule_arrival(r, c, t);
-    if (route_contact(r, k)) return;
-    queue_push(r, c, k);
-    if (counted) r->tallies[ct->cls].queued++;
-    if (ct->patience_s < HUGE_VAL)
-        cal_push(&r->cal, t + ct->patience_s, ev_prio[EV_PATIENCE], EV_PATIENCE, k, ct->gen);
+    const struct self_service_spec *ss = &front->self_service;
+    gsl_rng *g = r->rng[RNG_SELF_SERVICE][c];
+    double time = dist_draw(&ss->time, g);
+    double u_success = gsl_rng_uniform(g), u_escalate = gsl_rng_uniform(g);
+    ct->ss_outcome = u_success < ss->success[seg] ? 0 : u_escalate < ss->escalate ? 1 : 2;
+    ct->channel = (uint16_t)c;
+    ct->state = C_SELF_SERVICE;
+    ct->queue_s = t + time;
+    if (counted) r->counted_in_ss++;
+    cal_push(&r->cal, t + time, ev_prio[EV_SS_END], EV_SS_END, k, ct->gen);
+}
+
+/* Leaving self-service: resolved, escalated to an agent queue (patience times the frustration
+ * factor, work times the uplift), or gone. */
+static void handle_ss_end(struct rep *r, uint32_t k, uint32_t tag)
+{
+    struct contact *ct = &r->contacts[k];
+    SIM_ENSURE(ct->gen == tag && ct->state == C_SELF_SERVICE);
+    const struct self_service_spec *ss = &r->m->channels[ct->front].self_service;
+    if (ct->cls >= 0) {
+        r->counted_in_ss--;
+        struct tally *both[2];
+        tallies_of(r, ct, both);
+        for (int i = 0; i < 2; i++) {
+            both[i]->in_ss++;
+            both[i]->ss_time_s += now_s(r) - ct->arrival_s;
+        }
+    }
+    if (ct->ss_outcome == 0) {
+        COUNT(r, ct, deflected);
+        contact_lost(r, k, OUT_DEFLECTED);
+        return;
+    }
+    if (ct->ss_outcome == 2) {
+        COUNT(r, ct, gave_up_ss);
+        contact_lost(r, k, OUT_GAVE_UP);
+        return;
+    }
+    COUNT(r, ct, escalated);
+    ct->escalated = 1;
+    ct->patience_s *= ss->frustration;
+    ct->work_s *= ss->uplift;
+    ct->channel = (uint16_t)ss->escalate_to;
+    if (ct->cls >= 0) ct->cls = ct->cls / r->nc * r->nc + ss->escalate_to;
+    join_agents(r, k);
 }
 
 /* A messaging customer has answered: the conversation queues again for a free slot. */
@@ -703,26 +896,39 @@ static void handle_reply(struct rep *r, uint32_t k, uint32_t tag)
 static void log_header(FILE *f)
 {
     fputs("replication,contact_id,issue_id,segment,channel,arrival_s,queue_entry_s,answer_s,"
-          "abandon_s,wait_s,handle_s,wrapup_s,end_s,group,agent,outcome\n",
+          "abandon_s,wait_s,handle_s,wrapup_s,end_s,group,agent,outcome,arrival_channel,"
+          "self_service_s\n",
           f);
 }
 
 /* One row for a counted contact that has just finished (times with %.17g, exact doubles). */
-static void log_contact(const struct rep *r, const struct contact *ct, int handled)
+static void log_contact(const struct rep *r, const struct contact *ct, enum outcome outcome)
 {
     const struct model_spec *m = r->m;
     double t = now_s(r);
-    fprintf(r->log, "%d,%llu,%llu,default,%s,%.17g,%.17g,", r->rep_index,
-            (unsigned long long)ct->id, (unsigned long long)ct->id, m->channels[ct->channel].name,
-            ct->arrival_s, ct->arrival_s);
-    if (handled) {
+    fprintf(r->log, "%d,%llu,%llu,%s,%s,%.17g,", r->rep_index, (unsigned long long)ct->id,
+            (unsigned long long)ct->id, m->segments ? m->segments[ct->segment].name : "default",
+            m->channels[ct->channel].name, ct->arrival_s);
+    if (outcome == OUT_DEFLECTED || outcome == OUT_GAVE_UP)
+        fputs(",,,,,,", r->log); /* never queued */
+    else
+        fprintf(r->log, "%.17g,", ct->queue_s);
+    if (outcome == OUT_HANDLED) {
         const struct agent *a = &r->agents[ct->agent];
-        fprintf(r->log, "%.17g,,%.17g,%.17g,0,%.17g,%s,%u,handled\n", ct->answer_s,
-                ct->answer_s - ct->arrival_s, ct->worked_s, t, m->groups[a->group].name,
+        fprintf(r->log, "%.17g,,%.17g,%.17g,0,%.17g,%s,%u,", ct->answer_s,
+                ct->answer_s - ct->queue_s, ct->worked_s, t, m->groups[a->group].name,
                 ct->agent - r->groups[a->group].first_agent);
+    } else if (outcome == OUT_ABANDONED) {
+        fprintf(r->log, ",%.17g,%.17g,,,%.17g,,,", t, t - ct->queue_s, t);
+    } else if (outcome == OUT_BALKED || outcome == OUT_BLOCKED) {
+        fprintf(r->log, ",,0,,,%.17g,,,", t);
     } else {
-        fprintf(r->log, ",%.17g,%.17g,,,%.17g,,,abandoned\n", t, t - ct->arrival_s, t);
+        fprintf(r->log, "%.17g,,,", t);
     }
+    fprintf(r->log, "%s,%s,%.17g\n", outcome_names[outcome], m->channels[ct->front].name,
+            ct->escalated || outcome == OUT_DEFLECTED || outcome == OUT_GAVE_UP
+                ? ct->queue_s - ct->arrival_s
+                : 0.0);
 }
 
 /* ==== Departures ==== */
@@ -744,7 +950,7 @@ static void contact_done(struct rep *r, uint32_t k)
     int c = r->contacts[k].channel;
     if (r->contacts[k].cls >= 0) {
         r->counted_open--;
-        r->open_by_channel[c]--;
+        if (r->contacts[k].joined) r->open_by_channel[c]--;
     }
     r->in_system--;
     contact_free(r, k);
@@ -768,10 +974,17 @@ static void handle_service_end(struct rep *r, uint32_t k, uint32_t tag)
         cal_push(&r->cal, now_s(r) + away, ev_prio[EV_REPLY], EV_REPLY, k, ct->gen);
     } else {
         if (ct->cls >= 0) {
-            struct tally *ty = &r->tallies[ct->cls];
-            ty->handled++;
-            if (ch->kind == CH_EMAIL && now_s(r) <= ct->arrival_s + ch->due_s) ty->due_met++;
-            if (r->log != NULL) log_contact(r, ct, 1);
+            struct tally *both[2];
+            tallies_of(r, ct, both);
+            double cost = ch->cost_per_contact + ch->cost_per_minute * ct->worked_s / 60;
+            for (int i = 0; i < 2; i++) {
+                both[i]->handled++;
+                both[i]->cost += cost;
+                if (ct->escalated) both[i]->esc_handled++;
+                if (ch->kind == CH_EMAIL && now_s(r) <= ct->arrival_s + ch->due_s)
+                    both[i]->due_met++;
+            }
+            if (r->log != NULL) log_contact(r, ct, OUT_HANDLED);
         }
         r->handled++;
         contact_done(r, k);
@@ -786,12 +999,16 @@ static int handle_patience(struct rep *r, uint32_t k, uint32_t tag)
     if (ct->gen != tag || ct->state != C_WAITING || ct->answered) return 0;
     queue_unlink(r, ct->channel, k);
     if (ct->cls >= 0) {
-        struct tally *ty = &r->tallies[ct->cls];
-        double w = now_s(r) - ct->arrival_s;
-        ty->abandoned++;
-        ty->wait_all_s += w;
-        if (w <= r->m->channels[ct->channel].sl_seconds) ty->abandoned_in_sl++;
-        if (r->log != NULL) log_contact(r, ct, 0);
+        struct tally *both[2];
+        tallies_of(r, ct, both);
+        double w = now_s(r) - ct->queue_s;
+        for (int i = 0; i < 2; i++) {
+            both[i]->abandoned++;
+            both[i]->wait_all_s += w;
+            if (ct->escalated) both[i]->esc_abandoned++;
+            if (w <= r->m->channels[ct->channel].sl_seconds) both[i]->abandoned_in_sl++;
+        }
+        if (r->log != NULL) log_contact(r, ct, OUT_ABANDONED);
     }
     r->abandoned++;
     contact_done(r, k);
@@ -871,9 +1088,22 @@ static void rep_reset(struct rep *r, int rep_index)
         r->busy_since[c] = r->slots_since[c] = 0;
         r->away[c] = 0;
         r->open_by_channel[c] = 0;
-        for (int p = 0; p < RNG_N_PURPOSES; p++)
-            rng_seed_stream(r->rng[p][c], m->seed, (uint64_t)rep_index, (unsigned)p, (uint64_t)c);
+        for (int p = 1; p < RNG_N_PURPOSES; p++)
+            if (p != RNG_BUSYNESS)
+                rng_seed_stream(r->rng[p][c], m->seed, (uint64_t)rep_index, (unsigned)p,
+                                (uint64_t)c);
     }
+    for (int i = 0; i < nc * r->ns; i++)
+        rng_seed_stream(r->rng_arrival[i], m->seed, (uint64_t)rep_index, RNG_ARRIVALS,
+                        (uint64_t)i);
+    for (int b = 0; b < m->n_busyness; b++) {
+        rng_seed_stream(r->rng_busy[b], m->seed, (uint64_t)rep_index, RNG_BUSYNESS, (uint64_t)b);
+        double k = m->busyness[b].shape;
+        for (int d = 0; d < m->n_days; d++)
+            r->busy_factor[(size_t)b * m->n_days + d] = gsl_ran_gamma(r->rng_busy[b], k, 1 / k);
+    }
+    for (int sg = 0; sg < r->ns; sg++)
+        tally_reset(&r->seg_tallies[sg]);
     r->busy_total = 0;
     r->busy_total_since = 0;
     for (int g = 0; g < ng; g++) {
@@ -903,7 +1133,8 @@ static void rep_reset(struct rep *r, int rep_index)
     memset(r->staffed_s, 0, (size_t)(nt + 1) * ng * sizeof(double));
     for (int i = 0; i < nt * nc; i++)
         tally_reset(&r->tallies[i]);
-    r->arrivals = r->handled = r->abandoned = r->in_system = r->counted_open = 0;
+    r->arrivals = r->handled = r->abandoned = r->lost = r->in_system = r->counted_open = 0;
+    r->counted_in_ss = 0;
     r->serial = 0;
     r->closed = r->final_closed = 0;
     r->events = r->stale = 0;
@@ -941,8 +1172,8 @@ static void rep_simulate(struct rep *r)
         for (int g = 0; g < r->ng; g++)
             apply_staffing(r, g, m->groups[g].agents[0]);
     }
-    for (int c = 0; c < r->nc; c++)
-        schedule_arrival(r, c, 0);
+    for (int i = 0; i < r->nc * r->ns; i++)
+        schedule_arrival(r, i, 0);
     struct cal_event ev;
     while (cal_pop(&r->cal, &ev)) {
         switch ((enum ev_kind)ev.kind) {
@@ -961,6 +1192,9 @@ static void rep_simulate(struct rep *r)
         case EV_REPLY:
             handle_reply(r, ev.index, ev.tag);
             break;
+        case EV_SS_END:
+            handle_ss_end(r, ev.index, ev.tag);
+            break;
         case EV_STAFFING:
             handle_staffing(r, (int)ev.index);
             break;
@@ -972,7 +1206,7 @@ static void rep_simulate(struct rep *r)
         if (rep_finished(r)) break;
     }
     switch_bucket(r, r->bucket);
-    SIM_ENSURE(r->arrivals == r->handled + r->abandoned + r->in_system);
+    SIM_ENSURE(r->arrivals == r->handled + r->abandoned + r->lost + r->in_system);
 }
 
 /* Occupancy and slot accounting of (interval or bucket i, channel c) into ty. */
@@ -996,17 +1230,19 @@ static void rep_collect(struct rep *r, struct results *res, int rep_index)
     const struct model_spec *m = r->m;
     int nc = r->nc, nt = r->n_total, ng = r->ng;
     struct tally *agg = &r->scratch;
-    uint64_t offered = 0, handled = 0, abandoned = 0;
-
+    struct tally sum;
+    tally_reset(&sum);
     for (int i = 0; i < nt; i++)
         for (int c = 0; c < nc; c++) {
             struct tally *ty = &r->tallies[i * nc + c];
             fill_time_sums(r, ty, i, c);
-            offered += ty->offered;
-            handled += ty->handled;
-            abandoned += ty->abandoned;
+            tally_add(&sum, ty);
         }
-    SIM_ENSURE(offered == handled + abandoned + r->counted_open);
+    /* Every counted arrival is in exactly one place: resolved or gone in self-service, handled,
+     * abandoned, balked, blocked, or still in the system. */
+    SIM_ENSURE(sum.arrived == sum.deflected + sum.gave_up_ss + sum.handled + sum.abandoned +
+                                  sum.balked + sum.blocked + r->counted_open);
+    SIM_ENSURE(sum.arrived == sum.deflected + sum.gave_up_ss + sum.offered + r->counted_in_ss);
 
     /* Run-level time sums cover the after-close bucket too in day mode (agents staffed and busy
      * on overtime); in steady mode that bucket is outside the measured window. */
@@ -1034,7 +1270,8 @@ static void rep_collect(struct rep *r, struct results *res, int rep_index)
             agg->slot_capacity_s += after.slot_capacity_s;
         }
         /* Conservation per channel: offered = handled + abandoned + still in the system. */
-        SIM_ENSURE(agg->offered == agg->handled + agg->abandoned + r->open_by_channel[c]);
+        SIM_ENSURE(agg->offered == agg->handled + agg->abandoned + agg->balked + agg->blocked +
+                                       r->open_by_channel[c]);
         /* Backlogs are levels, not sums: the channel's is the one left at the end. */
         agg->backlog_start = (double)NAN;
         agg->backlog_end = r->queues[c].len;
@@ -1057,6 +1294,11 @@ static void rep_collect(struct rep *r, struct results *res, int rep_index)
         agg->busy_agent_s = r->busy_total_s[i];
         tally_metrics(agg, CH_N_KINDS,
                       results_value(res, rep_index, results_interval_scope(m, i, nc), 0));
+    }
+    for (int sg = 0; sg < m->n_segments; sg++) {
+        double *v = results_value(res, rep_index, results_segment_scope(m, sg), 0);
+        tally_metrics(&r->seg_tallies[sg], CH_N_KINDS, v);
+        v[MET_OCCUPANCY] = (double)NAN; /* agent time is not split by segment */
     }
     if (m->mode == MODE_DAY) {
         double overtime = 0;
