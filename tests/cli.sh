@@ -102,3 +102,9 @@ check "digital.cfg runs" test "$(status_of "$CCSIM" run configs/digital.cfg --re
 check "digital.cfg reports slot_utilisation" grep -q '"slot_utilisation"' "$tmp/digital.json"
 check "digital.cfg reports first_response_service_level" grep -q '"first_response_service_level"' "$tmp/digital.json"
 check "a voice channel has no email metrics" test "$(grep -c '"due_met"' "$tmp/day.json")" = 0
+
+# The digital-first example: segments, a bot in front, balking and costs in the JSON.
+check "digital-first.cfg runs" test "$(status_of "$CCSIM" run configs/digital-first.cfg --reps 3 --quiet --json "$tmp/df.json")" = 0
+check "digital-first.cfg reports its two segments" grep -q '"young_digital": {' "$tmp/df.json"
+check "digital-first.cfg reports deflection" grep -q '"deflected"' "$tmp/df.json"
+check "digital-first.cfg reports cost" grep -q '"cost"' "$tmp/df.json"
