@@ -230,7 +230,20 @@ static int row_cmp(const void *a, const void *b)
     return x->what - y->what;
 }
 
-/* Sweeps the call log: at every email assignment, no voice contact may be waiting. */
+/* In time order, counts the email starts that found a voice contact waiting. */
+static int sweep(struct row *rows, size_t n)
+{
+    qsort(rows, n, sizeof *rows, row_cmp);
+    int waiting = 0, violations = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].what == 2) waiting++;
+        if (rows[i].what == 0) waiting--;
+        if (rows[i].what == 1 && waiting > 0) violations++;
+    }
+    return violations;
+}
+
+/* Reads the call log: at every email assignment, no voice contact may be waiting. */
 static void check_email_never_jumps_voice(FILE *log, int *n_emails, int *violations)
 {
     char line[1024];
@@ -253,13 +266,7 @@ static void check_email_never_jumps_voice(FILE *log, int *n_emails, int *violati
         int rep = atoi(f[0]);
         if (rep != rep_seen) {
             /* One replication at a time: sweep what was gathered. */
-            qsort(rows, n, sizeof *rows, row_cmp);
-            int waiting = 0;
-            for (size_t i = 0; i < n; i++) {
-                if (rows[i].what == 2) waiting++;
-                if (rows[i].what == 0) waiting--;
-                if (rows[i].what == 1 && waiting > 0) (*violations)++;
-            }
+            *violations += sweep(rows, n);
             n = 0;
             rep_seen = rep;
         }
@@ -274,13 +281,7 @@ static void check_email_never_jumps_voice(FILE *log, int *n_emails, int *violati
             (*n_emails)++;
         }
     }
-    qsort(rows, n, sizeof *rows, row_cmp);
-    int waiting = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (rows[i].what == 2) waiting++;
-        if (rows[i].what == 0) waiting--;
-        if (rows[i].what == 1 && waiting > 0) (*violations)++;
-    }
+    *violations += sweep(rows, n);
     free(rows);
 }
 
