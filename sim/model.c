@@ -83,8 +83,18 @@ void model_spec_free(struct model_spec *m)
     for (int g = 0; g < m->n_groups; g++) {
         free(m->groups[g].name);
         free(m->groups[g].agents);
-        free(m->groups[g].skills);
-        free(m->groups[g].slowdown);
+        struct group_spec *gs = &m->groups[g];
+        free(gs->skills);
+        free(gs->slowdown);
+        free(gs->skill_segment);
+        free(gs->proficiency);
+        free(gs->fcr);
+        for (int k = 0; gs->wrapup && k < gs->n_skills; k++)
+            dist_fini(&gs->wrapup[k]);
+        free(gs->wrapup);
+        for (int k = 0; k < gs->n_shifts; k++)
+            free(gs->shifts[k].breaks);
+        free(gs->shifts);
     }
     free(m->groups);
     for (int s = 0; s < m->n_segments; s++) {

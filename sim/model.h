@@ -86,15 +86,54 @@ struct busyness_spec {
     double shape; /* k > 0; the day's count then has variance L + L^2 / k */
 };
 
+struct break_spec {
+    double earliest_s; /* clock time the first agent's break starts, s after midnight */
+    double latest_s;   /* clock time the last agent's break starts */
+    double length_s;
+};
+
+/* A shift: `agents` agents on the floor from start for length, less their breaks.  The breaks
+ * of a shift's agents start evenly spread from earliest to latest. */
+struct shift_spec {
+    double start_s;  /* clock time, s after midnight */
+    double length_s;
+    int agents;
+    int n_breaks;
+    struct break_spec *breaks; /* owned */
+};
+
 struct group_spec {
     char *name;        /* owned */
-    int *agents;       /* agents on duty per interval; owned, n_days * n_intervals long */
+    int *agents;       /* agents on the floor per interval (net of breaks); owned,
+                        * n_days * n_intervals long; with shifts, derived from them */
     int *skills;       /* channel indices served, in priority order; owned */
     int n_skills;
+    /* Per skill, parallel to skills; a NULL array means the default for every skill. */
+    int *skill_segment;    /* segment the skill is restricted to, -1 any (default) */
+    double *proficiency;   /* handle-time multiplier (default 1) */
+    double *fcr;           /* first-contact resolution probability (default 1); recorded for
+                            * repeat contacts, which the journeys feature adds */
+    struct dist *wrapup;   /* after-contact work (default none) */
     int concurrency;   /* chat and messaging contacts an agent holds at once, >= 1 */
     double *slowdown;  /* handle-time factor by contacts held after an assignment (index
                         * held - 1); owned, concurrency long */
+    int n_shifts;      /* 0: the per-interval agents are the schedule */
+    struct shift_spec *shifts; /* owned */
+    double absenteeism;    /* P(a scheduled agent is absent all day) */
+    double shrinkage;      /* fraction of floor time spent off the floor (meetings, coaching) */
+    double shrinkage_period_s; /* length of one such period, s */
+    double cost_per_hour;  /* currency per paid agent-hour (on duty or in shrinkage) */
 };
+
+static inline int group_skill_segment(const struct group_spec *g, int k)
+{
+    return g->skill_segment ? g->skill_segment[k] : -1;
+}
+
+static inline double group_proficiency(const struct group_spec *g, int k)
+{
+    return g->proficiency ? g->proficiency[k] : 1.0;
+}
 
 /* A channel kind whose contacts take a slot, so several can share an agent. */
 static inline int channel_kind_slotted(enum channel_kind k)

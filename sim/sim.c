@@ -64,6 +64,7 @@ struct contact {
     double answer_s;   /* first answer, s */
     double worked_s;   /* agent time spent on it so far, s (slowdown included) */
     double queue_s;    /* when it joined the agents' queue (after any self-service), s */
+    double enqueue_s;  /* when it last entered a queue (a messaging reply re-queues), s */
     double balk_u;     /* uniform draw deciding a balk, drawn at arrival */
     uint64_t id;       /* arrival serial number in the replication */
     uint32_t gen;      /* bumped when assigned or freed: invalidates pending timers */
@@ -79,6 +80,7 @@ struct contact {
     uint8_t answered;  /* an agent has taken it at least once */
     uint8_t escalated; /* came from a failed self-service */
     uint8_t joined;    /* was offered to its channel's agents */
+    uint8_t skill;     /* the agent's skill it was taken under */
     uint8_t ss_outcome; /* decided at arrival: 0 resolved, 1 escalates, 2 gives up */
 };
 
@@ -130,6 +132,10 @@ struct rep {
     struct queue *queues;   /* per channel */
     int **routes;           /* per channel: groups with the skill, in config order */
     int *n_routes;
+    /* Per class (channel x segment): the (group, skill) pairs that serve it, config order. */
+    int **class_routes;     /* pairs flattened: group, skill, group, skill, ... */
+    int *n_class_routes;
+    uint32_t *waiting;      /* per channel: contacts waiting, all segments */
     gsl_rng **rng[RNG_N_PURPOSES]; /* per purpose, per channel */
     gsl_rng **rng_arrival;  /* per (channel, segment) stream */
     gsl_rng **rng_busy;     /* per busyness group */
@@ -204,7 +210,25 @@ static struct rep *rep_alloc(const struct model_spec *m)
     for (int g = 0; g < ng; g++)
         for (uint32_t a = 0; a < r->groups[g].pool; a++)
             r->agents[r->groups[g].first_agent + a].group = (uint32_t)g;
-    r->queues = xcalloc((size_t)nc, sizeof *r->queues);
+    int ns = m->n_segments > 0 ? m->n_segments : 1;
+    r->queues = xcalloc((size_t)nc * ns, sizeof *r->queues);
+    r->waiting = xcalloc((size_t)nc, sizeof(uint32_t));
+    r->class_routes = xcalloc((size_t)nc * ns, sizeof *r->class_routes);
+    r->n_class_routes = xcalloc((size_t)nc * ns, sizeof(int));
+    for (int q = 0; q < nc * ns; q++) {
+        r->class_routes[q] = xcalloc((size_t)ng * 2, sizeof(int));
+        for (int g = 0; g < ng; g++) {
+            const struct group_spec *gs = &m->groups[g];
+            for (int k = 0; k < gs->n_skills; k++) {
+                int seg = group_skill_segment(gs, k);
+                if (gs->skills[k] != q / ns || (seg >= 0 && seg != q % ns)) continue;
+                r->class_routes[q][2 * r->n_class_routes[q]] = g;
+                r->class_routes[q][2 * r->n_class_routes[q] + 1] = k;
+                r->n_class_routes[q]++;
+                break; /* the group's first matching skill, in its priority order */
+            }
+        }
+    }
     r->routes = xcalloc((size_t)nc, sizeof *r->routes);
     r->n_routes = xcalloc((size_t)nc, sizeof *r->n_routes);
     for (int c = 0; c < nc; c++) {
@@ -252,6 +276,11 @@ static void rep_free(struct rep *r)
     free(r->groups);
     free(r->agents);
     free(r->held);
+    for (int q = 0; q < r->nc * r->ns; q++)
+        free(r->class_routes[q]);
+    free(r->class_routes);
+    free(r->n_class_routes);
+    free(r->waiting);
     free(r->queues);
     for (int c = 0; c < r->nc; c++)
         free(r->routes[c]);
@@ -312,10 +341,18 @@ static void contact_free(struct rep *r, uint32_t k)
     r->free_head = k;
 }
 
-static void queue_push(struct rep *r, int c, uint32_t k)
+/* The queue of the contact's class: its channel and segment. */
+static int class_of(const struct rep *r, const struct contact *ct)
 {
-    struct queue *q = &r->queues[c];
+    return ct->channel * r->ns + ct->segment;
+}
+
+static void queue_push(struct rep *r, uint32_t k)
+{
     struct contact *ct = &r->contacts[k];
+    struct queue *q = &r->queues[class_of(r, ct)];
+    r->waiting[ct->channel]++;
+    ct->enqueue_s = now_s(r);
     ct->state = C_WAITING;
     ct->prev = q->tail;
     ct->next = NIL;
@@ -327,10 +364,11 @@ static void queue_push(struct rep *r, int c, uint32_t k)
     q->len++;
 }
 
-static void queue_unlink(struct rep *r, int c, uint32_t k)
+static void queue_unlink(struct rep *r, uint32_t k)
 {
-    struct queue *q = &r->queues[c];
     struct contact *ct = &r->contacts[k];
+    struct queue *q = &r->queues[class_of(r, ct)];
+    r->waiting[ct->channel]--;
     if (ct->prev != NIL)
         r->contacts[ct->prev].next = ct->next;
     else
@@ -435,7 +473,7 @@ static void agent_place(struct rep *r, uint32_t a)
 
 /* ==== Assignments ==== */
 
-static void assign(struct rep *r, uint32_t a, uint32_t k)
+static void assign(struct rep *r, uint32_t a, uint32_t k, int skill)
 {
     struct contact *ct = &r->contacts[k];
     struct agent *ag = &r->agents[a];
@@ -469,7 +507,8 @@ static void assign(struct rep *r, uint32_t a, uint32_t k)
         flush_busy_total(r);
         r->busy_total++;
     }
-    double duration = ct->work_s;
+    double duration = ct->work_s * group_proficiency(gs, skill);
+    ct->skill = (uint8_t)skill;
     if (channel_kind_slotted(ch->kind)) {
         flush_slots(r, c);
         r->slots[c]++;
@@ -507,7 +546,7 @@ static void release(struct rep *r, uint32_t a, uint32_t k)
 static int channel_pending(const struct rep *r, int c)
 {
     return channel_kind_real_time(r->m->channels[c].kind) &&
-           (r->queues[c].len > 0 || r->away[c] > 0);
+           (r->waiting[c] > 0 || r->away[c] > 0);
 }
 
 /* No real-time work of the group's skills is pending, so after a close its idle agents may go. */
@@ -534,19 +573,28 @@ static void go_off_duty(struct rep *r, uint32_t a)
 }
 
 /* The head of the first non-empty queue, in the group's priority order, that an agent holding
- * `load` contacts may take; NIL when there is none. */
-static uint32_t pick_contact(const struct rep *r, int g, int load, int *channel)
+ * `load` contacts may take; NIL when there is none.  A skill for any segment takes the oldest
+ * head among its channel's segment queues (O(segments)). */
+static uint32_t pick_contact(const struct rep *r, int g, int load, int *skill)
 {
     const struct group_spec *gs = &r->m->groups[g];
-    for (int s = 0; s < gs->n_skills; s++) {
-        int c = gs->skills[s];
+    for (int k = 0; k < gs->n_skills; k++) {
+        int c = gs->skills[k];
         enum channel_kind kind = r->m->channels[c].kind;
         if (load > 0 && !channel_kind_slotted(kind)) continue;
         if (r->closed && !channel_kind_real_time(kind)) continue;
-        uint32_t k = r->queues[c].head;
-        if (k != NIL) {
-            *channel = c;
-            return k;
+        if (r->waiting[c] == 0) continue;
+        int seg = group_skill_segment(gs, k);
+        uint32_t best = NIL;
+        for (int s = seg < 0 ? 0 : seg; s < (seg < 0 ? r->ns : seg + 1); s++) {
+            uint32_t h = r->queues[c * r->ns + s].head;
+            if (h != NIL &&
+                (best == NIL || r->contacts[h].enqueue_s < r->contacts[best].enqueue_s))
+                best = h;
+        }
+        if (best != NIL) {
+            *skill = k;
+            return best;
         }
     }
     return NIL;
@@ -572,11 +620,11 @@ static void agent_fill(struct rep *r, uint32_t a)
         return;
     }
     while (!ag->exclusive && ag->load < gr->K) {
-        int c = -1;
-        uint32_t k = pick_contact(r, g, ag->load, &c);
+        int skill = -1;
+        uint32_t k = pick_contact(r, g, ag->load, &skill);
         if (k == NIL) break;
-        queue_unlink(r, c, k);
-        assign(r, a, k);
+        queue_unlink(r, k);
+        assign(r, a, k, skill);
     }
     if (ag->load == 0 && r->closed && group_clear(r, g))
         go_off_duty(r, a);
@@ -614,18 +662,20 @@ static void apply_staffing(struct rep *r, int g, int target)
     gr->release_pending = surplus > 0 ? surplus : 0;
 }
 
-/* Tries the groups that serve the contact's channel; returns 0 when no agent has room. */
+/* Tries the groups that serve the contact's class, in config order; returns 0 when no agent
+ * has room. */
 static int route_contact(struct rep *r, uint32_t k)
 {
-    int c = r->contacts[k].channel;
-    int slotted = channel_kind_slotted(r->m->channels[c].kind);
-    for (int i = 0; i < r->n_routes[c]; i++) {
-        struct group_run *gr = &r->groups[r->routes[c][i]];
+    const struct contact *ct = &r->contacts[k];
+    int q = class_of(r, ct);
+    int slotted = channel_kind_slotted(r->m->channels[ct->channel].kind);
+    for (int i = 0; i < r->n_class_routes[q]; i++) {
+        struct group_run *gr = &r->groups[r->class_routes[q][2 * i]];
         int top = slotted ? gr->K : 1;
         for (int load = 0; load < top; load++) {
             uint32_t a = gr->lists[load].head;
             if (a == NIL) continue;
-            assign(r, a, k);
+            assign(r, a, k, r->class_routes[q][2 * i + 1]);
             agent_place(r, a);
             return 1;
         }
@@ -744,7 +794,7 @@ static double balk_probability(const struct rep *r, int c)
     if (ch->balking == BALK_NONE) return 0;
     double capacity = channel_capacity(r, c);
     if (capacity <= 0) return 1;
-    double w = (r->queues[c].len + 1) * dist_mean(&ch->service) / capacity;
+    double w = (r->waiting[c] + 1) * dist_mean(&ch->service) / capacity;
     if (ch->balking == BALK_LINEAR) return fmin(1.0, w / ch->balk_scale_s);
     return -expm1(-w / ch->balk_scale_s);
 }
@@ -762,13 +812,13 @@ static void join_agents(struct rep *r, uint32_t k)
     COUNT(r, ct, offered);
     if (ct->cls >= 0) r->open_by_channel[c]++;
     int in_service = channel_kind_slotted(ch->kind) ? r->slots[c] : r->busy[c];
-    if (ch->limit_lines && (int)r->queues[c].len + in_service >= ch->max_lines) {
+    if (ch->limit_lines && (int)r->waiting[c] + in_service >= ch->max_lines) {
         COUNT(r, ct, blocked);
         contact_lost(r, k, OUT_BLOCKED);
         return;
     }
     if (route_contact(r, k)) return;
-    if (ch->limit_waiting && (int)r->queues[c].len >= ch->max_waiting) {
+    if (ch->limit_waiting && (int)r->waiting[c] >= ch->max_waiting) {
         COUNT(r, ct, blocked);
         contact_lost(r, k, OUT_BLOCKED);
         return;
@@ -778,7 +828,7 @@ static void join_agents(struct rep *r, uint32_t k)
         contact_lost(r, k, OUT_BALKED);
         return;
     }
-    queue_push(r, c, k);
+    queue_push(r, k);
     COUNT(r, ct, queued);
     if (ct->patience_s < HUGE_VAL)
         cal_push(&r->cal, t + ct->patience_s, ev_prio[EV_PATIENCE], EV_PATIENCE, k, ct->gen);
@@ -888,7 +938,7 @@ static void handle_reply(struct rep *r, uint32_t k, uint32_t tag)
     struct contact *ct = &r->contacts[k];
     SIM_ENSURE(ct->gen == tag && ct->state == C_AWAY);
     r->away[ct->channel]--;
-    if (!route_contact(r, k)) queue_push(r, ct->channel, k);
+    if (!route_contact(r, k)) queue_push(r, k);
 }
 
 /* ==== Call log ==== */
@@ -997,7 +1047,7 @@ static int handle_patience(struct rep *r, uint32_t k, uint32_t tag)
 {
     struct contact *ct = &r->contacts[k];
     if (ct->gen != tag || ct->state != C_WAITING || ct->answered) return 0;
-    queue_unlink(r, ct->channel, k);
+    queue_unlink(r, k);
     if (ct->cls >= 0) {
         struct tally *both[2];
         tallies_of(r, ct, both);
@@ -1024,9 +1074,9 @@ static void sample_backlog(struct rep *r, int interval, int at_start)
         if (r->m->channels[c].kind != CH_EMAIL) continue;
         struct tally *ty = &r->tallies[interval * r->nc + c];
         if (at_start)
-            ty->backlog_start = r->queues[c].len;
+            ty->backlog_start = r->waiting[c];
         else
-            ty->backlog_end = r->queues[c].len;
+            ty->backlog_end = r->waiting[c];
     }
 }
 
@@ -1082,8 +1132,7 @@ static void rep_reset(struct rep *r, int rep_index)
     }
     r->free_head = 0;
     for (int c = 0; c < nc; c++) {
-        r->queues[c].head = r->queues[c].tail = NIL;
-        r->queues[c].len = 0;
+        r->waiting[c] = 0;
         r->busy[c] = r->slots[c] = 0;
         r->busy_since[c] = r->slots_since[c] = 0;
         r->away[c] = 0;
@@ -1104,6 +1153,10 @@ static void rep_reset(struct rep *r, int rep_index)
     }
     for (int sg = 0; sg < r->ns; sg++)
         tally_reset(&r->seg_tallies[sg]);
+    for (int q = 0; q < nc * r->ns; q++) {
+        r->queues[q].head = r->queues[q].tail = NIL;
+        r->queues[q].len = 0;
+    }
     r->busy_total = 0;
     r->busy_total_since = 0;
     for (int g = 0; g < ng; g++) {
@@ -1274,7 +1327,7 @@ static void rep_collect(struct rep *r, struct results *res, int rep_index)
                                        r->open_by_channel[c]);
         /* Backlogs are levels, not sums: the channel's is the one left at the end. */
         agg->backlog_start = (double)NAN;
-        agg->backlog_end = r->queues[c].len;
+        agg->backlog_end = r->waiting[c];
         tally_metrics(agg, m->channels[c].kind, results_value(res, rep_index, 1 + c, 0));
         tally_add(&total, agg);
     }
