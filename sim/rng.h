@@ -20,6 +20,9 @@ enum rng_purpose {
     RNG_SELF_SERVICE = 5, /* self-service time and outcome, index = arrival channel */
     RNG_BALK = 6,     /* balking decision, index = arrival channel */
     RNG_BUSYNESS = 7, /* day busyness factors, index = busyness group */
+    RNG_WRAPUP = 8,   /* after-contact work, index = channel */
+    RNG_ABSENCE = 9,  /* who is absent today, index = group */
+    RNG_SHRINKAGE = 10, /* phase of each agent's shrinkage, index = group */
     RNG_N_PURPOSES
 };
 

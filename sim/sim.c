@@ -47,10 +47,18 @@
  * interval boundary meets the new interval's agents), then service ends (an agent freed at the
  * instant a patience runs out still answers), then abandonment, then customer replies, then
  * arrivals. */
-enum ev_kind { EV_STAFFING, EV_SERVICE_END, EV_PATIENCE, EV_SS_END, EV_REPLY, EV_ARRIVAL };
-static const unsigned ev_prio[] = {0, 1, 2, 3, 4, 5};
+enum ev_kind {
+    EV_STAFFING,
+    EV_SERVICE_END,
+    EV_WRAP_END,
+    EV_PATIENCE,
+    EV_SS_END,
+    EV_REPLY,
+    EV_ARRIVAL
+};
+static const unsigned ev_prio[] = {0, 1, 1, 2, 3, 4, 5};
 
-enum contact_state { C_FREE, C_WAITING, C_SERVICE, C_AWAY, C_SELF_SERVICE };
+enum contact_state { C_FREE, C_WAITING, C_SERVICE, C_AWAY, C_SELF_SERVICE, C_WRAP };
 
 /* What became of a contact, for the call log. */
 enum outcome { OUT_HANDLED, OUT_ABANDONED, OUT_BALKED, OUT_BLOCKED, OUT_DEFLECTED, OUT_GAVE_UP };
@@ -65,6 +73,7 @@ struct contact {
     double worked_s;   /* agent time spent on it so far, s (slowdown included) */
     double queue_s;    /* when it joined the agents' queue (after any self-service), s */
     double enqueue_s;  /* when it last entered a queue (a messaging reply re-queues), s */
+    double wrap_s;     /* after-contact work the agent does once the customer has gone, s */
     double balk_u;     /* uniform draw deciding a balk, drawn at arrival */
     uint64_t id;       /* arrival serial number in the replication */
     uint32_t gen;      /* bumped when assigned or freed: invalidates pending timers */
@@ -869,7 +878,7 @@ static void handle_arrival(struct rep *r, int stream)
     ct->patience_s = patience->kind == DIST_NONE ? HUGE_VAL : dist_draw(patience, r->rng[RNG_PATIENCE][c]);
     ct->exchanges_left = (uint16_t)count_exchanges(r, ch, c);
     ct->balk_u = r->has_balking ? gsl_rng_uniform(r->rng[RNG_BALK][c]) : 0;
-    ct->worked_s = 0;
+    ct->worked_s = ct->wrap_s = 0;
     ct->answered = ct->escalated = ct->joined = 0;
     ct->front = (uint16_t)c;
     ct->segment = (uint16_t)seg;
@@ -965,8 +974,8 @@ static void log_contact(const struct rep *r, const struct contact *ct, enum outc
         fprintf(r->log, "%.17g,", ct->queue_s);
     if (outcome == OUT_HANDLED) {
         const struct agent *a = &r->agents[ct->agent];
-        fprintf(r->log, "%.17g,,%.17g,%.17g,0,%.17g,%s,%u,", ct->answer_s,
-                ct->answer_s - ct->queue_s, ct->worked_s, t, m->groups[a->group].name,
+        fprintf(r->log, "%.17g,,%.17g,%.17g,%.17g,%.17g,%s,%u,", ct->answer_s,
+                ct->answer_s - ct->queue_s, ct->worked_s, ct->wrap_s, t, m->groups[a->group].name,
                 ct->agent - r->groups[a->group].first_agent);
     } else if (outcome == OUT_ABANDONED) {
         fprintf(r->log, ",%.17g,%.17g,,,%.17g,,,", t, t - ct->queue_s, t);
@@ -995,7 +1004,9 @@ static void release_idle_after_close(struct rep *r, int c)
     }
 }
 
-static void contact_done(struct rep *r, uint32_t k)
+/* The customer has left: the contact no longer counts as in the system (its slot may still hold
+ * the agent's wrap-up). */
+static void contact_leave(struct rep *r, uint32_t k)
 {
     int c = r->contacts[k].channel;
     if (r->contacts[k].cls >= 0) {
@@ -1003,8 +1014,22 @@ static void contact_done(struct rep *r, uint32_t k)
         if (r->contacts[k].joined) r->open_by_channel[c]--;
     }
     r->in_system--;
+}
+
+static void contact_done(struct rep *r, uint32_t k)
+{
+    int c = r->contacts[k].channel;
+    contact_leave(r, k);
     contact_free(r, k);
     if (r->closed && !channel_pending(r, c)) release_idle_after_close(r, c);
+}
+
+/* The after-contact work of the skill the agent served it under; 0 when the skill has none. */
+static double draw_wrapup(struct rep *r, uint32_t a, const struct contact *ct)
+{
+    const struct group_spec *gs = &r->m->groups[r->agents[a].group];
+    if (gs->wrapup == NULL || gs->wrapup[ct->skill].kind == DIST_NONE) return 0;
+    return dist_draw(&gs->wrapup[ct->skill], r->rng[RNG_WRAPUP][ct->channel]);
 }
 
 static void handle_service_end(struct rep *r, uint32_t k, uint32_t tag)
@@ -1013,8 +1038,8 @@ static void handle_service_end(struct rep *r, uint32_t k, uint32_t tag)
     const struct channel_spec *ch = &r->m->channels[ct->channel];
     SIM_ENSURE(ct->gen == tag && ct->state == C_SERVICE);
     uint32_t a = ct->agent;
-    release(r, a, k);
     if (--ct->exchanges_left > 0) {
+        release(r, a, k);
         /* Messaging: the customer is away; the next exchange's work is drawn now. */
         int c = ct->channel;
         ct->state = C_AWAY;
@@ -1023,10 +1048,12 @@ static void handle_service_end(struct rep *r, uint32_t k, uint32_t tag)
         double away = dist_draw(&ch->reply_delay, r->rng[RNG_REPLY][c]);
         cal_push(&r->cal, now_s(r) + away, ev_prio[EV_REPLY], EV_REPLY, k, ct->gen);
     } else {
+        ct->wrap_s = draw_wrapup(r, a, ct);
         if (ct->cls >= 0) {
             struct tally *both[2];
             tallies_of(r, ct, both);
-            double cost = ch->cost_per_contact + ch->cost_per_minute * ct->worked_s / 60;
+            double cost =
+                ch->cost_per_contact + ch->cost_per_minute * (ct->worked_s + ct->wrap_s) / 60;
             for (int i = 0; i < 2; i++) {
                 both[i]->handled++;
                 both[i]->cost += cost;
@@ -1037,8 +1064,29 @@ static void handle_service_end(struct rep *r, uint32_t k, uint32_t tag)
             if (r->log != NULL) log_contact(r, ct, OUT_HANDLED);
         }
         r->handled++;
+        if (ct->wrap_s > 0) {
+            /* The customer has gone; the agent keeps the slot for the wrap-up. */
+            contact_leave(r, k);
+            ct->state = C_WRAP;
+            cal_push(&r->cal, now_s(r) + ct->wrap_s, ev_prio[EV_WRAP_END], EV_WRAP_END, k,
+                     ct->gen);
+            return;
+        }
+        release(r, a, k);
         contact_done(r, k);
     }
+    agent_fill(r, a);
+}
+
+static void handle_wrap_end(struct rep *r, uint32_t k, uint32_t tag)
+{
+    struct contact *ct = &r->contacts[k];
+    SIM_ENSURE(ct->gen == tag && ct->state == C_WRAP);
+    uint32_t a = ct->agent;
+    int c = ct->channel;
+    release(r, a, k);
+    contact_free(r, k);
+    if (r->closed && !channel_pending(r, c)) release_idle_after_close(r, c);
     agent_fill(r, a);
 }
 
@@ -1247,6 +1295,9 @@ static void rep_simulate(struct rep *r)
             break;
         case EV_SS_END:
             handle_ss_end(r, ev.index, ev.tag);
+            break;
+        case EV_WRAP_END:
+            handle_wrap_end(r, ev.index, ev.tag);
             break;
         case EV_STAFFING:
             handle_staffing(r, (int)ev.index);
