@@ -34,7 +34,9 @@ enum key_type {
     K_LIST,   /* list of groups */
     K_NUMS,   /* a number, or an array or list of numbers (one per interval) */
     K_INTS,   /* an integer, or an array or list of integers (one per interval) */
-    K_STRS    /* array of strings */
+    K_STRS,   /* array of strings */
+    K_SKILLS, /* list whose elements are skill names or skill groups */
+    K_SKILL   /* a skill name, or a group with `skill` and its parameters */
 };
 
 struct key {
@@ -113,7 +115,26 @@ static const struct key schema[] = {
     {"groups", K_LIST, 0, 0},
     {"groups.[]", K_GROUP, 0, 0},
     {"groups.[].name", K_STR, 0, 0},
-    {"groups.[].skills", K_STRS, 0, 0},
+    {"groups.[].skills", K_SKILLS, 0, 0},
+    {"groups.[].skills.[]", K_SKILL, 0, 0},
+    {"groups.[].skills.[].skill", K_STR, 0, 0},
+    {"groups.[].skills.[].proficiency", K_NUM, 0.01, 100},
+    {"groups.[].skills.[].fcr", K_NUM, 0, 1},
+    DIST_KEYS("groups.[].skills.[].wrapup"),
+    {"groups.[].shifts", K_LIST, 0, 0},
+    {"groups.[].shifts.[]", K_GROUP, 0, 0},
+    {"groups.[].shifts.[].start", K_STR, 0, 0},
+    {"groups.[].shifts.[].length_h", K_NUM, 1.0 / 60, 24},
+    {"groups.[].shifts.[].agents", K_INT, 0, 1e6},
+    {"groups.[].shifts.[].breaks", K_LIST, 0, 0},
+    {"groups.[].shifts.[].breaks.[]", K_GROUP, 0, 0},
+    {"groups.[].shifts.[].breaks.[].earliest", K_STR, 0, 0},
+    {"groups.[].shifts.[].breaks.[].latest", K_STR, 0, 0},
+    {"groups.[].shifts.[].breaks.[].length_min", K_NUM, 1.0 / 60, 600},
+    {"groups.[].absenteeism", K_NUM, 0, 1},
+    {"groups.[].shrinkage", K_NUM, 0, 0.95},
+    {"groups.[].shrinkage_period_min", K_NUM, 1.0 / 60, 1440},
+    {"groups.[].cost_per_hour", K_NUM, 0, BIG},
     {"groups.[].agents", K_INTS, 0, 1e7},
     {"groups.[].concurrency", K_INT, 1, 1000},
     {"groups.[].slowdown", K_NUMS, 0.01, 100},
@@ -267,6 +288,8 @@ static const char *expected_name(enum key_type t)
     case K_NUMS: return "number or list of numbers";
     case K_INTS: return "integer or list of integers";
     case K_STRS: return "list of strings";
+    case K_SKILLS: return "list of skills";
+    case K_SKILL: return "skill name or group";
     }
     return "?";
 }
@@ -340,6 +363,8 @@ static int type_ok(const config_setting_t *s, enum key_type t)
     case K_STR: return st == CONFIG_TYPE_STRING;
     case K_GROUP: return st == CONFIG_TYPE_GROUP;
     case K_LIST: return st == CONFIG_TYPE_LIST;
+    case K_SKILLS: return is_sequence(s);
+    case K_SKILL: return st == CONFIG_TYPE_STRING || st == CONFIG_TYPE_GROUP;
     case K_NUMS:
     case K_INTS:
     case K_STRS:
@@ -384,7 +409,9 @@ static void walk(struct loader *L, const config_setting_t *group)
                  type_name(config_setting_type(s)));
             continue;
         }
-        if (k->type == K_GROUP || k->type == K_LIST) walk(L, s);
+        if (k->type == K_GROUP || k->type == K_LIST || k->type == K_SKILLS ||
+            (k->type == K_SKILL && config_setting_type(s) == CONFIG_TYPE_GROUP))
+            walk(L, s);
     }
 }
 
@@ -992,6 +1019,151 @@ static void split_rates(struct loader *L, const config_setting_t *root, struct m
 }
 
 /* Parses "HH:MM" into seconds after midnight; -1 when malformed. */
+static double clock_s(const char *s);
+
+/* The most agents a group's shifts put on the floor during each interval (breaks ignored, so
+ * this bounds the pool the simulator allocates). */
+static void shift_peaks(const struct model_spec *m, struct group_spec *gr)
+{
+    for (int i = 0; i < model_total_intervals(m); i++) {
+        double lo = m->day_start_s + (i % m->n_intervals) * m->interval_s, hi = lo + m->interval_s;
+        int n = 0;
+        for (int k = 0; k < gr->n_shifts; k++) {
+            const struct shift_spec *sp = &gr->shifts[k];
+            if (sp->start_s < hi && sp->start_s + sp->length_s > lo) n += sp->agents;
+        }
+        gr->agents[i] = n;
+    }
+}
+
+/* A group's skills: "channel" or "channel:segment" names, or groups with `skill` and its
+ * proficiency, first-contact resolution and wrap-up. */
+static void load_skills(struct loader *L, const config_setting_t *gs, struct group_spec *gr,
+                        const struct model_spec *m)
+{
+    const config_setting_t *sk = child(gs, "skills");
+    if (sk == NULL || !type_ok(sk, K_SKILLS)) return;
+    char path[256];
+    path_of(sk, path, sizeof path);
+    gr->n_skills = config_setting_length(sk);
+    if (gr->n_skills > 255) {
+        fail(L, sk, "%s: at most 255 skills per group", path);
+        return;
+    }
+    gr->skills = xcalloc((size_t)gr->n_skills + 1, sizeof *gr->skills);
+    gr->skill_segment = xcalloc((size_t)gr->n_skills + 1, sizeof *gr->skill_segment);
+    gr->proficiency = xcalloc((size_t)gr->n_skills + 1, sizeof *gr->proficiency);
+    gr->fcr = xcalloc((size_t)gr->n_skills + 1, sizeof *gr->fcr);
+    gr->wrapup = xcalloc((size_t)gr->n_skills + 1, sizeof *gr->wrapup);
+    for (int k = 0; k < gr->n_skills; k++) {
+        const config_setting_t *e = config_setting_get_elem(sk, (unsigned)k);
+        const char *want = NULL;
+        gr->proficiency[k] = gr->fcr[k] = 1;
+        if (config_setting_type(e) == CONFIG_TYPE_STRING) {
+            want = config_setting_get_string(e);
+        } else if (config_setting_type(e) == CONFIG_TYPE_GROUP) {
+            want = get_str(L, e, "skill", 1);
+            get_num(L, e, "proficiency", &gr->proficiency[k], 0);
+            get_num(L, e, "fcr", &gr->fcr[k], 0);
+            const config_setting_t *w = child(e, "wrapup");
+            if (w != NULL && config_setting_type(w) == CONFIG_TYPE_GROUP)
+                load_dist(L, w, &gr->wrapup[k]);
+        }
+        gr->skills[k] = -1;
+        gr->skill_segment[k] = -1;
+        if (want == NULL) continue;
+        const char *colon = strchr(want, ':');
+        size_t clen = colon ? (size_t)(colon - want) : strlen(want);
+        for (int c = 0; c < m->n_channels; c++)
+            if (m->channels[c].name && strlen(m->channels[c].name) == clen &&
+                strncmp(m->channels[c].name, want, clen) == 0)
+                gr->skills[k] = c;
+        if (gr->skills[k] < 0) {
+            fail(L, e, "%s: no channel named '%.*s'", path, (int)clen, want);
+            continue;
+        }
+        if (colon != NULL) {
+            for (int sg = 0; sg < m->n_segments; sg++)
+                if (strcmp(m->segments[sg].name, colon + 1) == 0) gr->skill_segment[k] = sg;
+            if (gr->skill_segment[k] < 0)
+                fail(L, e, "%s: no segment named '%s' (in skill '%s')", path, colon + 1, want);
+        }
+    }
+}
+
+/* Shifts and breaks, absenteeism, shrinkage and the hourly cost. */
+static void load_group_people(struct loader *L, const config_setting_t *gs, struct group_spec *gr,
+                              const struct model_spec *m)
+{
+    char path[256];
+    path_of(gs, path, sizeof path);
+    get_num(L, gs, "absenteeism", &gr->absenteeism, 0);
+    get_num(L, gs, "shrinkage", &gr->shrinkage, 0);
+    double minutes = 30;
+    get_num(L, gs, "shrinkage_period_min", &minutes, 0);
+    gr->shrinkage_period_s = minutes * 60;
+    get_num(L, gs, "cost_per_hour", &gr->cost_per_hour, 0);
+    const config_setting_t *list = child(gs, "shifts");
+    if (list == NULL || config_setting_type(list) != CONFIG_TYPE_LIST) return;
+    if (m->mode != MODE_DAY) {
+        fail(L, list, "%s.shifts: shifts need mode \"day\"", path);
+        return;
+    }
+    if (child(gs, "agents") != NULL) {
+        fail(L, child(gs, "agents"), "%s.agents: the shifts give the staffing; remove one of the two",
+             path);
+        return;
+    }
+    gr->n_shifts = config_setting_length(list);
+    gr->shifts = xcalloc((size_t)gr->n_shifts, sizeof *gr->shifts);
+    for (int i = 0; i < gr->n_shifts; i++) {
+        const config_setting_t *sh = config_setting_get_elem(list, (unsigned)i);
+        struct shift_spec *sp = &gr->shifts[i];
+        char sp_path[300];
+        path_of(sh, sp_path, sizeof sp_path);
+        const char *start = get_str(L, sh, "start", 1);
+        double hours = 0;
+        long long agents = 0;
+        get_num(L, sh, "length_h", &hours, 1);
+        get_int(L, sh, "agents", &agents, 1);
+        sp->length_s = hours * 3600;
+        sp->agents = (int)agents;
+        sp->start_s = start ? clock_s(start) : 0;
+        if (start != NULL && (sp->start_s < 0 || sp->start_s < m->day_start_s))
+            fail(L, child(sh, "start"), "%s.start: a time 'HH:MM' from day.start on expected, got '%s'",
+                 sp_path, start);
+        const config_setting_t *bl = child(sh, "breaks");
+        sp->n_breaks = bl && config_setting_type(bl) == CONFIG_TYPE_LIST ? config_setting_length(bl) : 0;
+        sp->breaks = xcalloc((size_t)sp->n_breaks + 1, sizeof *sp->breaks);
+        double prev_end = sp->start_s;
+        for (int b = 0; b < sp->n_breaks; b++) {
+            const config_setting_t *be = config_setting_get_elem(bl, (unsigned)b);
+            struct break_spec *bp = &sp->breaks[b];
+            char b_path[320];
+            path_of(be, b_path, sizeof b_path);
+            const char *e = get_str(L, be, "earliest", 1), *l = get_str(L, be, "latest", 1);
+            double len = 0;
+            get_num(L, be, "length_min", &len, 1);
+            bp->length_s = len * 60;
+            bp->earliest_s = e ? clock_s(e) : -1;
+            bp->latest_s = l ? clock_s(l) : -1;
+            if (e == NULL || l == NULL) continue;
+            if (bp->earliest_s < 0 || bp->latest_s < bp->earliest_s) {
+                fail(L, be, "%s: earliest and latest must be times 'HH:MM' with earliest <= latest",
+                     b_path);
+                continue;
+            }
+            if (bp->earliest_s < prev_end || bp->latest_s + bp->length_s > sp->start_s + sp->length_s) {
+                fail(L, be, "%s: the break must lie inside the shift, after the previous break",
+                     b_path);
+                continue;
+            }
+            prev_end = bp->latest_s + bp->length_s;
+        }
+    }
+}
+
+/* Parses "HH:MM" into seconds after midnight; -1 when malformed. */
 static double clock_s(const char *s)
 {
     int h, m;
@@ -1128,36 +1300,27 @@ static void load_general(struct loader *L, const config_setting_t *root, struct 
         path_of(gs, path, sizeof path);
         const char *name = get_str(L, gs, "name", 1);
         gr->name = xstrdup(name ? name : "?");
-        double *agents = per_interval_or_csv(L, gs, "agents", name, m->n_intervals, m->n_days,
-                                             L->have_staffing ? &L->staffing : NULL);
+        double *agents = child(gs, "shifts") != NULL
+                             ? NULL
+                             : per_interval_or_csv(L, gs, "agents", name, m->n_intervals,
+                                                   m->n_days, L->have_staffing ? &L->staffing : NULL);
         gr->agents = xcalloc((size_t)model_total_intervals(m), sizeof *gr->agents);
         if (agents != NULL)
             for (int i = 0; i < model_total_intervals(m); i++)
                 gr->agents[i] = (int)agents[i];
         free(agents);
         load_concurrency(L, gs, gr);
-        const config_setting_t *sk = child(gs, "skills");
-        if (sk == NULL) {
-            missing(L, gs, "skills");
-            continue;
-        }
-        if (!type_ok(sk, K_STRS)) continue;
-        gr->n_skills = config_setting_length(sk);
-        gr->skills = xcalloc((size_t)gr->n_skills + 1, sizeof *gr->skills);
-        for (int s = 0; s < gr->n_skills; s++) {
-            const char *want = config_setting_get_string_elem(sk, (unsigned)s);
-            gr->skills[s] = -1;
-            for (int c = 0; c < m->n_channels; c++)
-                if (m->channels[c].name && strcmp(m->channels[c].name, want) == 0)
-                    gr->skills[s] = c;
-            if (gr->skills[s] < 0)
-                fail(L, sk, "%s.skills: no channel named '%s'", path, want);
-        }
+        if (child(gs, "skills") == NULL) missing(L, gs, "skills");
+        load_group_people(L, gs, gr, m);
+        if (gr->n_shifts > 0) shift_peaks(m, gr);
     }
     if (L->have_arrivals) check_columns(L, &L->arrivals, "channel");
     if (L->have_staffing) check_columns(L, &L->staffing, "group");
     if (L->errors > 0) return;
     load_segments(L, root, m);
+    if (L->errors > 0) return;
+    for (int g = 0; g < m->n_groups; g++)
+        load_skills(L, config_setting_get_elem(groups, (unsigned)g), &m->groups[g], m);
     if (L->errors > 0) return;
     for (int c = 0; c < m->n_channels; c++) {
         const config_setting_t *ss =

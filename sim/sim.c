@@ -49,14 +49,17 @@
  * arrivals. */
 enum ev_kind {
     EV_STAFFING,
+    EV_SCHEDULE,
     EV_SERVICE_END,
     EV_WRAP_END,
     EV_PATIENCE,
     EV_SS_END,
     EV_REPLY,
-    EV_ARRIVAL
+    EV_ARRIVAL,
+    EV_SHRINK_DUE,
+    EV_SHRINK_END
 };
-static const unsigned ev_prio[] = {0, 1, 1, 2, 3, 4, 5};
+static const unsigned ev_prio[] = {0, 1, 2, 2, 3, 4, 5, 6, 1, 1};
 
 enum contact_state { C_FREE, C_WAITING, C_SERVICE, C_AWAY, C_SELF_SERVICE, C_WRAP };
 
@@ -110,8 +113,19 @@ struct agent {
     int32_t list;        /* -1 none, 0..K-1 bucket by load, K the leaving list */
     uint16_t load;       /* contacts in hand */
     uint8_t exclusive;   /* holding voice or email: takes nothing else */
-    uint8_t on_duty;
+    uint8_t on_duty;     /* on the floor */
     uint8_t leaving;     /* off duty once its hands are empty */
+    uint8_t shrinking;   /* off the floor for a shrinkage period */
+    uint32_t gen;        /* bumped at each idle start: invalidates a pending shrinkage check */
+    double debt_s;       /* shrinkage owed, s, as of debt_since */
+    double debt_since;   /* start of the current floor period, s */
+};
+
+/* A change of a group's schedule: from t on, `plan` agents are scheduled on the floor and
+ * `target` of them are present (absences removed). */
+struct change {
+    double t;
+    int plan, target;
 };
 
 struct group_run {
@@ -124,7 +138,12 @@ struct group_run {
     int target;               /* agents the schedule wants on duty now */
     int on_duty;              /* agents on duty (available, busy or leaving) */
     int release_pending;      /* busy agents to mark leaving at their next chance */
-    double staffed_since;     /* last change of on_duty, s */
+    int plan;                 /* agents the schedule plans on the floor (before absence) */
+    int shrinking;            /* agents in a shrinkage period */
+    int busy;                 /* agents holding at least one contact */
+    double staffed_since;     /* last change of on_duty, target, plan or shrinking, s */
+    struct change *sched;     /* this replication's schedule, by time */
+    int n_sched, cap_sched;
 };
 
 struct rep {
@@ -159,7 +178,16 @@ struct rep {
     double *busy_s;       /* [bucket][channel] agent-seconds */
     double *slot_s;       /* [bucket][channel] slot-seconds */
     double *busy_total_s; /* [bucket] agent-seconds */
-    double *staffed_s;    /* [bucket][group] agent-seconds */
+    double *staffed_s;    /* [bucket][group] agent-seconds on the floor */
+    double *overrun_s;    /* [bucket][group] agent-seconds present beyond the schedule */
+    double *plan_s;       /* [bucket][group] agent-seconds scheduled */
+    double *paid_s;       /* [bucket][group] agent-seconds on the floor or in shrinkage */
+    double *group_busy_s; /* [bucket][group] agent-seconds holding a contact */
+    double *skill_s;      /* [bucket][group][skill] agent-seconds on the skill's contacts */
+    int max_skills;
+    double *skill_held;   /* [group][skill] agents' share busy on the skill now */
+    double *skill_since;  /* [group][skill] last change, s */
+    gsl_rng **rng_absence, **rng_shrink; /* per group */
     struct tally *tallies; /* [interval][channel], counted contacts only */
     struct tally *seg_tallies; /* [segment], counted contacts only */
     struct tally scratch;  /* aggregation space */
@@ -174,6 +202,7 @@ struct rep {
     int final_closed;       /* day mode: past the last close */
     int on_duty_total;
     uint64_t events, stale;
+    int shrinking_total;
     int rep_index;
     FILE *log;                     /* call log, or NULL */
     const struct sim_hooks *hooks; /* borrowed; may be NULL */
@@ -267,6 +296,21 @@ static struct rep *rep_alloc(const struct model_spec *m)
     r->slot_s = xcalloc((size_t)(nt + 1) * nc, sizeof(double));
     r->busy_total_s = xcalloc((size_t)(nt + 1), sizeof(double));
     r->staffed_s = xcalloc((size_t)(nt + 1) * ng, sizeof(double));
+    r->overrun_s = xcalloc((size_t)(nt + 1) * ng, sizeof(double));
+    r->plan_s = xcalloc((size_t)(nt + 1) * ng, sizeof(double));
+    r->paid_s = xcalloc((size_t)(nt + 1) * ng, sizeof(double));
+    r->group_busy_s = xcalloc((size_t)(nt + 1) * ng, sizeof(double));
+    for (int g = 0; g < ng; g++)
+        if (m->groups[g].n_skills > r->max_skills) r->max_skills = m->groups[g].n_skills;
+    r->skill_s = xcalloc((size_t)(nt + 1) * ng * r->max_skills, sizeof(double));
+    r->skill_held = xcalloc((size_t)ng * r->max_skills, sizeof(double));
+    r->skill_since = xcalloc((size_t)ng * r->max_skills, sizeof(double));
+    r->rng_absence = xcalloc((size_t)ng, sizeof(gsl_rng *));
+    r->rng_shrink = xcalloc((size_t)ng, sizeof(gsl_rng *));
+    for (int g = 0; g < ng; g++) {
+        r->rng_absence[g] = rng_alloc();
+        r->rng_shrink[g] = rng_alloc();
+    }
     r->tallies = xcalloc((size_t)nt * nc, sizeof *r->tallies);
     r->away = xcalloc((size_t)nc, sizeof(uint32_t));
     r->open_by_channel = xcalloc((size_t)nc, sizeof(uint64_t));
@@ -316,6 +360,20 @@ static void rep_free(struct rep *r)
     free(r->slot_s);
     free(r->busy_total_s);
     free(r->staffed_s);
+    free(r->overrun_s);
+    free(r->plan_s);
+    free(r->paid_s);
+    free(r->group_busy_s);
+    free(r->skill_s);
+    free(r->skill_held);
+    free(r->skill_since);
+    for (int g = 0; g < r->ng; g++) {
+        gsl_rng_free(r->rng_absence[g]);
+        gsl_rng_free(r->rng_shrink[g]);
+        free(r->groups[g].sched);
+    }
+    free(r->rng_absence);
+    free(r->rng_shrink);
     free(r->tallies);
     free(r->away);
     free(r->open_by_channel);
@@ -414,10 +472,28 @@ static void flush_busy_total(struct rep *r)
 
 static void flush_staffed(struct rep *r, int g)
 {
-    double t = now_s(r);
+    double t = now_s(r), dt = t - r->groups[g].staffed_since;
     struct group_run *gr = &r->groups[g];
-    r->staffed_s[(size_t)r->bucket * r->ng + g] += gr->on_duty * (t - gr->staffed_since);
+    size_t i = (size_t)r->bucket * r->ng + g;
+    int over = gr->on_duty + gr->shrinking - gr->target;
+    r->staffed_s[i] += gr->on_duty * dt;
+    r->overrun_s[i] += (over > 0 ? over : 0) * dt;
+    r->plan_s[i] += gr->plan * dt;
+    r->paid_s[i] += (gr->on_duty + gr->shrinking) * dt;
+    r->group_busy_s[i] += gr->busy * dt;
     gr->staffed_since = t;
+}
+
+/* Agent time on a skill's contacts: a whole agent for voice and email, 1/concurrency of one for
+ * each chat or messaging contact. */
+static void skill_change(struct rep *r, int g, int k, double delta)
+{
+    double t = now_s(r);
+    size_t j = (size_t)g * r->max_skills + k;
+    r->skill_s[((size_t)r->bucket * r->ng + g) * r->max_skills + k] +=
+        r->skill_held[j] * (t - r->skill_since[j]);
+    r->skill_held[j] += delta;
+    r->skill_since[j] = t;
 }
 
 /* Closes the current accounting bucket and opens another. */
@@ -428,8 +504,11 @@ static void switch_bucket(struct rep *r, int bucket)
         flush_slots(r, c);
     }
     flush_busy_total(r);
-    for (int g = 0; g < r->ng; g++)
+    for (int g = 0; g < r->ng; g++) {
         flush_staffed(r, g);
+        for (int k = 0; k < r->m->groups[g].n_skills; k++)
+            skill_change(r, g, k, 0);
+    }
     r->bucket = bucket;
 }
 
@@ -515,7 +594,11 @@ static void assign(struct rep *r, uint32_t a, uint32_t k, int skill)
     if (ag->load++ == 0) {
         flush_busy_total(r);
         r->busy_total++;
+        flush_staffed(r, (int)ag->group);
+        r->groups[ag->group].busy++;
     }
+    skill_change(r, (int)ag->group, skill,
+                 channel_kind_slotted(ch->kind) ? 1.0 / gs->concurrency : 1.0);
     double duration = ct->work_s * group_proficiency(gs, skill);
     ct->skill = (uint8_t)skill;
     if (channel_kind_slotted(ch->kind)) {
@@ -542,7 +625,13 @@ static void release(struct rep *r, uint32_t a, uint32_t k)
     if (--ag->load == 0) {
         flush_busy_total(r);
         r->busy_total--;
+        flush_staffed(r, (int)ag->group);
+        r->groups[ag->group].busy--;
     }
+    skill_change(r, (int)ag->group, ct->skill,
+                 channel_kind_slotted(r->m->channels[c].kind)
+                     ? -1.0 / r->m->groups[ag->group].concurrency
+                     : -1.0);
     if (channel_kind_slotted(r->m->channels[c].kind)) {
         flush_slots(r, c);
         r->slots[c]--;
@@ -565,6 +654,25 @@ static int group_clear(const struct rep *r, int g)
     for (int s = 0; s < gs->n_skills; s++)
         if (channel_pending(r, gs->skills[s])) return 0;
     return 1;
+}
+
+/* Puts agent a on the floor: from off duty (a new phase of shrinkage debt, drawn uniform in one
+ * period so that shrinkage is spread over time) or back from a shrinkage period. */
+static void come_on_floor(struct rep *r, uint32_t a, int from_off)
+{
+    struct agent *ag = &r->agents[a];
+    struct group_run *gr = &r->groups[ag->group];
+    const struct group_spec *gs = &r->m->groups[ag->group];
+    flush_staffed(r, (int)ag->group);
+    gr->on_duty++;
+    r->on_duty_total++;
+    ag->on_duty = 1;
+    ag->list = -1;
+    ag->debt_since = now_s(r);
+    if (from_off)
+        ag->debt_s = gs->shrinkage > 0
+                         ? gsl_rng_uniform(r->rng_shrink[ag->group]) * gs->shrinkage_period_s
+                         : 0;
 }
 
 static void go_off_duty(struct rep *r, uint32_t a)
@@ -609,6 +717,8 @@ static uint32_t pick_contact(const struct rep *r, int g, int load, int *skill)
     return NIL;
 }
 
+static int maybe_shrink(struct rep *r, uint32_t a);
+
 /* An on-duty agent whose hands have room: leaves if the schedule has shrunk, else fills its
  * capacity from the queues, else waits on its bucket (or, after a close with nothing left to
  * follow, goes off). */
@@ -628,6 +738,8 @@ static void agent_fill(struct rep *r, uint32_t a)
             agent_place(r, a);
         return;
     }
+    /* A shrinkage period that fell due while the agent was busy starts now, at full length. */
+    if (ag->load == 0 && !r->closed && maybe_shrink(r, a)) return;
     while (!ag->exclusive && ag->load < gr->K) {
         int skill = -1;
         uint32_t k = pick_contact(r, g, ag->load, &skill);
@@ -648,27 +760,180 @@ static void apply_staffing(struct rep *r, int g, int target)
 {
     struct group_run *gr = &r->groups[g];
     struct agent_list *idle = &gr->lists[0], *leaving = &gr->lists[gr->K];
+    flush_staffed(r, g);
     gr->target = target;
     gr->release_pending = 0;
-    while (gr->on_duty - (int)leaving->n > target && idle->n > 0)
+    /* Agents in a shrinkage period are present: they come back, then the count is settled. */
+#define PRESENT (gr->on_duty + gr->shrinking)
+    while (PRESENT - (int)leaving->n > target && idle->n > 0)
         go_off_duty(r, idle->tail);
-    while (gr->on_duty - (int)leaving->n < target && leaving->n > 0) {
+    while (PRESENT - (int)leaving->n < target && leaving->n > 0) {
         uint32_t a = leaving->head;
         r->agents[a].leaving = 0;
         agent_fill(r, a);
     }
-    while (gr->on_duty < target) {
+    while (PRESENT < target) {
         SIM_ENSURE(gr->n_off > 0);
         uint32_t a = gr->off[--gr->n_off];
-        flush_staffed(r, g);
-        gr->on_duty++;
-        r->on_duty_total++;
-        r->agents[a].on_duty = 1;
-        r->agents[a].list = -1;
+        come_on_floor(r, a, 1);
         agent_fill(r, a);
     }
-    int surplus = gr->on_duty - (int)leaving->n - target;
+    int surplus = PRESENT - (int)leaving->n - target;
+#undef PRESENT
     gr->release_pending = surplus > 0 ? surplus : 0;
+}
+
+/* ==== Schedules, absence and shrinkage ==== */
+
+static int change_cmp(const void *a, const void *b)
+{
+    const struct change *x = a, *y = b;
+    return x->t < y->t ? -1 : x->t > y->t;
+}
+
+/* Sim time of a clock time on day d (the simulation starts at day 0's opening). */
+static double day_time(const struct model_spec *m, int d, double clock_s)
+{
+    return d * DAY_S + clock_s - m->day_start_s;
+}
+
+static void sched_add(struct group_run *gr, double t, int dplan, int dtarget)
+{
+    if (gr->n_sched == gr->cap_sched) {
+        gr->cap_sched = gr->cap_sched ? 2 * gr->cap_sched : 64;
+        gr->sched = xrealloc(gr->sched, (size_t)gr->cap_sched * sizeof *gr->sched);
+    }
+    gr->sched[gr->n_sched++] = (struct change){t, dplan, dtarget};
+}
+
+/* This replication's schedule of group g: each scheduled agent is absent all day with the
+ * group's absenteeism (one draw per agent and day, from the group's absence stream); then the
+ * changes are sorted and their deltas summed into levels.  Runs at reset, not in the loop. */
+static void build_schedule(struct rep *r, int g)
+{
+    const struct model_spec *m = r->m;
+    const struct group_spec *gs = &m->groups[g];
+    struct group_run *gr = &r->groups[g];
+    gsl_rng *rng = r->rng_absence[g];
+    double a = gs->absenteeism;
+    gr->n_sched = 0;
+    if (gs->n_shifts == 0) {
+        /* Interval staffing: agent i of the pool is present with probability 1 - a, so an
+         * interval planning n has the present ones among the first n. */
+        int *prefix = xcalloc((size_t)gr->pool + 1, sizeof *prefix);
+        for (int d = 0; d < m->n_days; d++) {
+            for (uint32_t i = 0; i < gr->pool; i++)
+                prefix[i + 1] = prefix[i] + (a > 0 ? gsl_rng_uniform(rng) >= a : 1);
+            for (int k = 0; k < m->n_intervals; k++) {
+                int n = gs->agents[d * m->n_intervals + k];
+                double t = m->mode == MODE_STEADY ? 0 : d * DAY_S + k * m->interval_s;
+                sched_add(gr, t, n, prefix[n]);
+            }
+        }
+        free(prefix);
+        return; /* already levels, in time order */
+    }
+    for (int d = 0; d < m->n_days; d++)
+        for (int k = 0; k < gs->n_shifts; k++) {
+            const struct shift_spec *sp = &gs->shifts[k];
+            for (int j = 0; j < sp->agents; j++) {
+                int here = a > 0 ? gsl_rng_uniform(rng) >= a : 1;
+                double start = day_time(m, d, sp->start_s);
+                sched_add(gr, start, 1, here);
+                for (int b = 0; b < sp->n_breaks; b++) {
+                    const struct break_spec *bp = &sp->breaks[b];
+                    /* Breaks start evenly spread from earliest to latest across the agents. */
+                    double at = sp->agents > 1 ? bp->earliest_s + (bp->latest_s - bp->earliest_s) *
+                                                                      j / (sp->agents - 1)
+                                               : bp->earliest_s;
+                    sched_add(gr, day_time(m, d, at), -1, -here);
+                    sched_add(gr, day_time(m, d, at + bp->length_s), 1, here);
+                }
+                sched_add(gr, start + sp->length_s, -1, -here);
+            }
+        }
+    qsort(gr->sched, (size_t)gr->n_sched, sizeof *gr->sched, change_cmp);
+    /* Deltas to levels, one change per distinct time. */
+    int plan = 0, target = 0, out = 0;
+    for (int i = 0; i < gr->n_sched; i++) {
+        plan += gr->sched[i].plan;
+        target += gr->sched[i].target;
+        if (out > 0 && gr->sched[out - 1].t == gr->sched[i].t) out--;
+        gr->sched[out++] = (struct change){gr->sched[i].t, plan, target};
+    }
+    gr->n_sched = out;
+}
+
+/* Applies group g's schedule change number i and schedules the next one. */
+static void handle_schedule(struct rep *r, int g, int i)
+{
+    struct group_run *gr = &r->groups[g];
+    flush_staffed(r, g);
+    gr->plan = gr->sched[i].plan;
+    apply_staffing(r, g, gr->sched[i].target);
+    if (i + 1 < gr->n_sched)
+        cal_push(&r->cal, gr->sched[i + 1].t, ev_prio[EV_SCHEDULE], EV_SCHEDULE, (uint32_t)g,
+                 (uint32_t)(i + 1));
+}
+
+/* Shrinkage owed by agent a now: it accrues at s / (1 - s) per second on the floor, so that in
+ * the long run a fraction s of present time is spent off the floor. */
+static double shrink_debt(const struct rep *r, uint32_t a)
+{
+    const struct agent *ag = &r->agents[a];
+    double s = r->m->groups[ag->group].shrinkage;
+    return ag->debt_s + s / (1 - s) * (now_s(r) - ag->debt_since);
+}
+
+/* An idle agent owing a full period leaves the floor for it; otherwise a check is scheduled
+ * for when the debt will reach one period.  Returns 1 when the agent left. */
+static int maybe_shrink(struct rep *r, uint32_t a)
+{
+    struct agent *ag = &r->agents[a];
+    const struct group_spec *gs = &r->m->groups[ag->group];
+    if (gs->shrinkage <= 0) return 0;
+    double debt = shrink_debt(r, a), period = gs->shrinkage_period_s;
+    ag->gen++;
+    if (debt < period) {
+        double rate = gs->shrinkage / (1 - gs->shrinkage);
+        cal_push(&r->cal, now_s(r) + (period - debt) / rate, ev_prio[EV_SHRINK_DUE],
+                 EV_SHRINK_DUE, a, ag->gen);
+        return 0;
+    }
+    struct group_run *gr = &r->groups[ag->group];
+    list_remove(r, a);
+    flush_staffed(r, (int)ag->group);
+    ag->debt_s = debt - period;
+    ag->on_duty = 0;
+    ag->shrinking = 1;
+    gr->on_duty--;
+    gr->shrinking++;
+    r->on_duty_total--;
+    r->shrinking_total++;
+    cal_push(&r->cal, now_s(r) + period, ev_prio[EV_SHRINK_END], EV_SHRINK_END, a, ag->gen);
+    return 1;
+}
+
+/* Returns 0 for a stale check (the agent took work, or left). */
+static int handle_shrink_due(struct rep *r, uint32_t a, uint32_t tag)
+{
+    struct agent *ag = &r->agents[a];
+    if (ag->gen != tag || !ag->on_duty || ag->load > 0 || ag->leaving) return 0;
+    maybe_shrink(r, a);
+    return 1;
+}
+
+static void handle_shrink_end(struct rep *r, uint32_t a, uint32_t tag)
+{
+    struct agent *ag = &r->agents[a];
+    struct group_run *gr = &r->groups[ag->group];
+    SIM_ENSURE(ag->gen == tag && ag->shrinking);
+    flush_staffed(r, (int)ag->group);
+    ag->shrinking = 0;
+    gr->shrinking--;
+    r->shrinking_total--;
+    come_on_floor(r, a, 0);
+    agent_fill(r, a);
 }
 
 /* Tries the groups that serve the contact's class, in config order; returns 0 when no agent
@@ -1139,8 +1404,6 @@ static void handle_staffing(struct rep *r, int index)
         switch_bucket(r, index);
         r->closed = 0;
         sample_backlog(r, index, 1);
-        for (int g = 0; g < r->ng; g++)
-            apply_staffing(r, g, m->groups[g].agents[index]);
         double next = k + 1 < n ? d * DAY_S + (k + 1) * m->interval_s : d * DAY_S + n * m->interval_s;
         int next_index = k + 1 < n ? index + 1 : r->n_total + d;
         cal_push(&r->cal, next, ev_prio[EV_STAFFING], EV_STAFFING, (uint32_t)next_index, 0);
@@ -1214,18 +1477,30 @@ static void rep_reset(struct rep *r, int rep_index)
             gr->lists[l].n = 0;
         }
         gr->on_duty = gr->target = gr->release_pending = 0;
+        gr->plan = gr->shrinking = gr->busy = 0;
+        rng_seed_stream(r->rng_absence[g], m->seed, (uint64_t)rep_index, RNG_ABSENCE, (uint64_t)g);
+        rng_seed_stream(r->rng_shrink[g], m->seed, (uint64_t)rep_index, RNG_SHRINKAGE,
+                        (uint64_t)g);
+        build_schedule(r, g);
         gr->staffed_since = 0;
         gr->n_off = 0;
         /* Pushed in reverse so agents come on duty in index order. */
         for (uint32_t a = gr->pool; a-- > 0;) {
             struct agent *ag = &r->agents[gr->first_agent + a];
             ag->load = 0;
-            ag->exclusive = ag->on_duty = ag->leaving = 0;
+            ag->exclusive = ag->on_duty = ag->leaving = ag->shrinking = 0;
             ag->list = -1;
             gr->off[gr->n_off++] = gr->first_agent + a;
         }
     }
-    r->on_duty_total = 0;
+    r->on_duty_total = r->shrinking_total = 0;
+    memset(r->overrun_s, 0, (size_t)(nt + 1) * ng * sizeof(double));
+    memset(r->plan_s, 0, (size_t)(nt + 1) * ng * sizeof(double));
+    memset(r->paid_s, 0, (size_t)(nt + 1) * ng * sizeof(double));
+    memset(r->group_busy_s, 0, (size_t)(nt + 1) * ng * sizeof(double));
+    memset(r->skill_s, 0, (size_t)(nt + 1) * ng * r->max_skills * sizeof(double));
+    memset(r->skill_held, 0, (size_t)ng * r->max_skills * sizeof(double));
+    memset(r->skill_since, 0, (size_t)ng * r->max_skills * sizeof(double));
     memset(r->held, 0, (size_t)(r->groups[ng - 1].first_agent + r->groups[ng - 1].pool) * nc *
                            sizeof *r->held);
     memset(r->busy_s, 0, (size_t)(nt + 1) * nc * sizeof(double));
@@ -1261,17 +1536,20 @@ static int rep_finished(const struct rep *r)
     if (m->mode == MODE_STEADY)
         return r->serial >= m->warmup_contacts + m->contacts && r->counted_open == 0;
     /* Agents stay on after the last close while real-time work is pending or in hand. */
-    return r->final_closed && r->on_duty_total == 0;
+    return r->final_closed && r->on_duty_total == 0 && r->shrinking_total == 0;
 }
 
 static void rep_simulate(struct rep *r)
 {
     const struct model_spec *m = r->m;
-    if (m->mode == MODE_DAY) {
-        handle_staffing(r, 0);
-    } else {
-        for (int g = 0; g < r->ng; g++)
-            apply_staffing(r, g, m->groups[g].agents[0]);
+    if (m->mode == MODE_DAY) handle_staffing(r, 0);
+    for (int g = 0; g < r->ng; g++) {
+        const struct group_run *gr = &r->groups[g];
+        if (gr->n_sched == 0) continue;
+        if (gr->sched[0].t <= 0)
+            handle_schedule(r, g, 0);
+        else
+            cal_push(&r->cal, gr->sched[0].t, ev_prio[EV_SCHEDULE], EV_SCHEDULE, (uint32_t)g, 0);
     }
     for (int i = 0; i < r->nc * r->ns; i++)
         schedule_arrival(r, i, 0);
@@ -1298,6 +1576,18 @@ static void rep_simulate(struct rep *r)
             break;
         case EV_WRAP_END:
             handle_wrap_end(r, ev.index, ev.tag);
+            break;
+        case EV_SCHEDULE:
+            handle_schedule(r, (int)ev.index, (int)ev.tag);
+            break;
+        case EV_SHRINK_DUE:
+            if (!handle_shrink_due(r, ev.index, ev.tag)) {
+                r->stale++;
+                continue;
+            }
+            break;
+        case EV_SHRINK_END:
+            handle_shrink_end(r, ev.index, ev.tag);
             break;
         case EV_STAFFING:
             handle_staffing(r, (int)ev.index);
