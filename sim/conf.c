@@ -1316,9 +1316,8 @@ static void load_general(struct loader *L, const config_setting_t *root, struct 
     }
     if (L->have_arrivals) check_columns(L, &L->arrivals, "channel");
     if (L->have_staffing) check_columns(L, &L->staffing, "group");
-    if (L->errors > 0) return;
+    /* Segments and skills are checked even after other errors, so every problem is reported. */
     load_segments(L, root, m);
-    if (L->errors > 0) return;
     for (int g = 0; g < m->n_groups; g++)
         load_skills(L, config_setting_get_elem(groups, (unsigned)g), &m->groups[g], m);
     if (L->errors > 0) return;
