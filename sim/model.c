@@ -35,6 +35,12 @@ const char *const metric_names[MET_N] = {
     "balked",
     "blocked",
     "cost",
+    "scheduled_agents",
+    "staffed_agents",
+    "overrun_agent_s",
+    "agents",
+    "total",
+    "utilisation",
 };
 
 static const char *const kind_names[CH_N_KINDS] = {"voice", "chat", "messaging", "email"};
@@ -61,6 +67,12 @@ int metric_applies(int metric, enum channel_kind kind, int per_interval)
     case MET_DUE_MET: return kind == CH_EMAIL;
     case MET_BACKLOG_START: return kind == CH_EMAIL && per_interval;
     case MET_BACKLOG_END: return kind == CH_EMAIL;
+    case MET_COST_AGENTS:
+    case MET_COST_TOTAL: return kind == CH_N_KINDS && !per_interval;
+    case MET_SCHEDULED_AGENTS:
+    case MET_STAFFED_AGENTS:
+    case MET_OVERRUN:
+    case MET_UTILISATION: return 0; /* group scopes, written by the report on their own */
     }
     return 1;
 }
@@ -188,6 +200,8 @@ void tally_metrics(const struct tally *t, enum channel_kind kind, double *v)
     v[MET_BALKED] = (double)t->balked;
     v[MET_BLOCKED] = (double)t->blocked;
     v[MET_COST] = t->cost;
+    for (int k = MET_SCHEDULED_AGENTS; k <= MET_UTILISATION; k++)
+        v[k] = (double)NAN; /* filled by the simulator for the scopes they belong to */
     for (int k = 0; k < MET_N; k++)
         if (!metric_applies(k, kind, 1) && !metric_applies(k, kind, 0)) v[k] = (double)NAN;
 }

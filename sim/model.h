@@ -212,6 +212,12 @@ enum metric {
     MET_BALKED,      /* told the predicted wait, did not join */
     MET_BLOCKED,     /* found no line or waiting place */
     MET_COST,        /* handled contacts and agent minutes at the channel's prices */
+    MET_SCHEDULED_AGENTS, /* groups: agents the schedule plans on the floor, time average */
+    MET_STAFFED_AGENTS,   /* groups: agents on the floor within the schedule, time average */
+    MET_OVERRUN,     /* groups: agent-seconds present beyond the schedule (finishing work) */
+    MET_COST_AGENTS, /* total, groups: paid agent-hours at the groups' hourly costs */
+    MET_COST_TOTAL,  /* total: contacts' and agents' costs */
+    MET_UTILISATION, /* group skills: agent time on the skill's contacts over floor time */
     MET_N
 };
 
@@ -255,16 +261,32 @@ int metric_applies(int metric, enum channel_kind kind, int per_interval);
 /* Scopes: 0 is the total, 1 + c is channel c; in day mode each interval i (over all days) then
  * has one scope per channel and one for its total (c == n_channels), see results_interval_scope;
  * the segments come last (results_segment_scope). */
+static inline int results_group_scope(const struct model_spec *m, int g, int part);
+
 static inline int results_n_scopes(const struct model_spec *m)
 {
-    return 1 + m->n_channels +
-           (m->mode == MODE_DAY ? model_total_intervals(m) * (m->n_channels + 1) : 0) +
-           m->n_segments;
+    return results_group_scope(m, m->n_groups, 0);
 }
 
 static inline int results_segment_scope(const struct model_spec *m, int segment)
 {
-    return results_n_scopes(m) - m->n_segments + segment;
+    return 1 + m->n_channels +
+           (m->mode == MODE_DAY ? model_total_intervals(m) * (m->n_channels + 1) : 0) + segment;
+}
+
+/* Scopes of group g after the segments: [0] the run, then (day mode) one per interval, then one
+ * per skill.  part is 0, 1 + interval, or 1 + (intervals) + skill. */
+static inline int results_group_parts(const struct model_spec *m, int g)
+{
+    return 1 + (m->mode == MODE_DAY ? model_total_intervals(m) : 0) + m->groups[g].n_skills;
+}
+
+static inline int results_group_scope(const struct model_spec *m, int g, int part)
+{
+    int s = results_segment_scope(m, m->n_segments);
+    for (int h = 0; h < g; h++)
+        s += results_group_parts(m, h);
+    return s + part;
 }
 
 static inline int results_interval_scope(const struct model_spec *m, int interval, int channel)

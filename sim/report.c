@@ -21,6 +21,59 @@ static long long peak_rss_kib(void)
     return (long long)ru.ru_maxrss;
 }
 
+static void json_summary(struct json *j, const char *key, const struct stat_summary *s)
+{
+    json_begin_object(j, key);
+    json_number(j, "mean", s->mean);
+    json_number(j, "ci95", s->ci95);
+    json_int(j, "n", s->n);
+    json_end_object(j);
+}
+
+/* groups: per group the run's agent figures, per skill the utilisation, per interval the
+ * schedule against the floor. */
+static void json_groups(struct json *j, const struct model_spec *m, const struct results *r)
+{
+    static const int run_metrics[] = {MET_SCHEDULED_AGENTS, MET_STAFFED_AGENTS, MET_OCCUPANCY,
+                                      MET_OVERTIME,         MET_OVERRUN,        MET_COST_AGENTS};
+    int day = m->mode == MODE_DAY;
+    json_begin_object(j, "groups");
+    for (int g = 0; g < m->n_groups; g++) {
+        const struct group_spec *gs = &m->groups[g];
+        int base = results_group_scope(m, g, 0);
+        json_begin_object(j, gs->name);
+        for (size_t k = 0; k < sizeof run_metrics / sizeof *run_metrics; k++) {
+            if (run_metrics[k] == MET_OVERTIME && !day) continue;
+            json_summary(j, run_metrics[k] == MET_COST_AGENTS ? "cost" : metric_names[run_metrics[k]],
+                         &r->summary[base * MET_N + run_metrics[k]]);
+        }
+        json_begin_object(j, "utilisation");
+        for (int k = 0; k < gs->n_skills; k++) {
+            char name[160];
+            int seg = group_skill_segment(gs, k);
+            snprintf(name, sizeof name, "%s%s%s", m->channels[gs->skills[k]].name,
+                     seg >= 0 ? ":" : "", seg >= 0 ? m->segments[seg].name : "");
+            int scope = results_group_scope(m, g, 1 + (day ? model_total_intervals(m) : 0) + k);
+            json_summary(j, name, &r->summary[scope * MET_N + MET_UTILISATION]);
+        }
+        json_end_object(j);
+        json_begin_array(j, "intervals");
+        for (int i = 0; day && i < model_total_intervals(m); i++) {
+            int scope = results_group_scope(m, g, 1 + i);
+            json_begin_object(j, NULL);
+            json_int(j, "day", i / m->n_intervals);
+            json_number(j, "start_s", m->day_start_s + (i % m->n_intervals) * m->interval_s);
+            json_summary(j, "scheduled_agents", &r->summary[scope * MET_N + MET_SCHEDULED_AGENTS]);
+            json_summary(j, "staffed_agents", &r->summary[scope * MET_N + MET_STAFFED_AGENTS]);
+            json_summary(j, "occupancy", &r->summary[scope * MET_N + MET_OCCUPANCY]);
+            json_end_object(j);
+        }
+        json_end_array(j);
+        json_end_object(j);
+    }
+    json_end_object(j);
+}
+
 /* The metrics of one scope that apply to it: a channel's by its kind, a total's (kind
  * CH_N_KINDS) the core ones, overtime only for the run's total in day mode. */
 static void json_metrics(struct json *j, const char *key, const struct results *r, int scope,
@@ -29,7 +82,10 @@ static void json_metrics(struct json *j, const char *key, const struct results *
     json_begin_object(j, key);
     for (int k = 0; k < MET_N; k++) {
         if (!metric_applies(k, kind, per_interval) || (k == MET_OVERTIME && !day_mode)) continue;
-        if (segment && (k == MET_OCCUPANCY || k == MET_OVERTIME)) continue;
+        if (segment && (k == MET_OCCUPANCY || k == MET_OVERTIME || k == MET_COST_AGENTS ||
+                        k == MET_COST_TOTAL))
+            continue;
+        if (k == MET_COST_AGENTS || k == MET_COST_TOTAL) continue; /* in the cost block */
         const struct stat_summary *s = &r->summary[scope * MET_N + k];
         json_begin_object(j, metric_names[k]);
         json_number(j, "mean", s->mean);
@@ -59,6 +115,12 @@ void report_json(FILE *out, const struct report_meta *meta, const struct model_s
     for (int c = 0; c < m->n_channels; c++)
         json_metrics(&j, m->channels[c].name, r, 1 + c, m->channels[c].kind, 0, day, 0);
     json_end_object(&j);
+    json_begin_object(&j, "cost");
+    json_summary(&j, "agents", &r->summary[MET_COST_AGENTS]);
+    json_summary(&j, "contacts", &r->summary[MET_COST]);
+    json_summary(&j, "total", &r->summary[MET_COST_TOTAL]);
+    json_end_object(&j);
+    json_groups(&j, m, r);
     json_begin_object(&j, "segments");
     for (int sg = 0; sg < m->n_segments; sg++)
         json_metrics(&j, m->segments[sg].name, r, results_segment_scope(m, sg), CH_N_KINDS, 0, day,
@@ -311,6 +373,27 @@ static void summary_table(FILE *out, const struct model_spec *m, const struct re
         fprintf(out, "%s%s: service level threshold %g s", c ? "; " : "", m->channels[c].name,
                 m->channels[c].sl_seconds);
     fputc('\n', out);
+    fprintf(out, "\n%-24s %22s %22s %22s %22s\n", "agent group", "scheduled agents",
+            "staffed agents", "occupancy %", "overrun agent-min");
+    for (int g = 0; g < m->n_groups; g++) {
+        const struct stat_summary *gv = &r->summary[results_group_scope(m, g, 0) * MET_N];
+        fprintf(out, "%-24s", m->groups[g].name);
+        summary_cell(out, &gv[MET_SCHEDULED_AGENTS], 1, 2);
+        summary_cell(out, &gv[MET_STAFFED_AGENTS], 1, 2);
+        summary_cell(out, &gv[MET_OCCUPANCY], 100, 2);
+        summary_cell(out, &gv[MET_OVERRUN], 1.0 / 60, 1);
+        fputc('\n', out);
+    }
+    const struct stat_summary *total_cost = &r->summary[MET_COST_TOTAL];
+    if (total_cost->mean > 0) {
+        fprintf(out, "cost: agents");
+        summary_cell(out, &r->summary[MET_COST_AGENTS], 1, 0);
+        fprintf(out, "  contacts");
+        summary_cell(out, &r->summary[MET_COST], 1, 0);
+        fprintf(out, "  total");
+        summary_cell(out, total_cost, 1, 0);
+        fputc('\n', out);
+    }
     if (m->n_segments > 1) {
         fprintf(out, "\nby customer segment\n");
         for (int sg = 0; sg < m->n_segments; sg++)

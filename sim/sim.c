@@ -185,6 +185,8 @@ struct rep {
     double *group_busy_s; /* [bucket][group] agent-seconds holding a contact */
     double *skill_s;      /* [bucket][group][skill] agent-seconds on the skill's contacts */
     int max_skills;
+    double *bucket_s;     /* [bucket] simulated seconds spent in it */
+    double bucket_since;
     double *skill_held;   /* [group][skill] agents' share busy on the skill now */
     double *skill_since;  /* [group][skill] last change, s */
     gsl_rng **rng_absence, **rng_shrink; /* per group */
@@ -303,6 +305,7 @@ static struct rep *rep_alloc(const struct model_spec *m)
     for (int g = 0; g < ng; g++)
         if (m->groups[g].n_skills > r->max_skills) r->max_skills = m->groups[g].n_skills;
     r->skill_s = xcalloc((size_t)(nt + 1) * ng * r->max_skills, sizeof(double));
+    r->bucket_s = xcalloc((size_t)(nt + 1), sizeof(double));
     r->skill_held = xcalloc((size_t)ng * r->max_skills, sizeof(double));
     r->skill_since = xcalloc((size_t)ng * r->max_skills, sizeof(double));
     r->rng_absence = xcalloc((size_t)ng, sizeof(gsl_rng *));
@@ -365,6 +368,7 @@ static void rep_free(struct rep *r)
     free(r->paid_s);
     free(r->group_busy_s);
     free(r->skill_s);
+    free(r->bucket_s);
     free(r->skill_held);
     free(r->skill_since);
     for (int g = 0; g < r->ng; g++) {
@@ -509,6 +513,8 @@ static void switch_bucket(struct rep *r, int bucket)
         for (int k = 0; k < r->m->groups[g].n_skills; k++)
             skill_change(r, g, k, 0);
     }
+    r->bucket_s[r->bucket] += now_s(r) - r->bucket_since;
+    r->bucket_since = now_s(r);
     r->bucket = bucket;
 }
 
@@ -1499,6 +1505,8 @@ static void rep_reset(struct rep *r, int rep_index)
     memset(r->paid_s, 0, (size_t)(nt + 1) * ng * sizeof(double));
     memset(r->group_busy_s, 0, (size_t)(nt + 1) * ng * sizeof(double));
     memset(r->skill_s, 0, (size_t)(nt + 1) * ng * r->max_skills * sizeof(double));
+    memset(r->bucket_s, 0, (size_t)(nt + 1) * sizeof(double));
+    r->bucket_since = 0;
     memset(r->skill_held, 0, (size_t)ng * r->max_skills * sizeof(double));
     memset(r->skill_since, 0, (size_t)ng * r->max_skills * sizeof(double));
     memset(r->held, 0, (size_t)(r->groups[ng - 1].first_agent + r->groups[ng - 1].pool) * nc *
@@ -1618,6 +1626,69 @@ static void fill_time_sums(const struct rep *r, struct tally *ty, int i, int c)
     }
 }
 
+/* Fills the metric vector of one group scope over buckets [lo, hi) (agent time averages over
+ * the buckets' simulated time). */
+static void group_values(const struct rep *r, int g, int lo, int hi, double *v)
+{
+    double plan = 0, floor_s = 0, over = 0, busy = 0, time = 0;
+    for (int i = lo; i < hi; i++) {
+        size_t j = (size_t)i * r->ng + g;
+        plan += r->plan_s[j];
+        floor_s += r->staffed_s[j];
+        over += r->overrun_s[j];
+        busy += r->group_busy_s[j];
+        time += r->bucket_s[i];
+    }
+    for (int k = 0; k < MET_N; k++)
+        v[k] = (double)NAN;
+    v[MET_SCHEDULED_AGENTS] = time > 0 ? plan / time : (double)NAN;
+    v[MET_STAFFED_AGENTS] = time > 0 ? (floor_s - over) / time : (double)NAN;
+    v[MET_OCCUPANCY] = floor_s > 0 ? busy / floor_s : (double)NAN;
+    v[MET_OVERRUN] = over;
+}
+
+/* Group scopes: the run (open hours for the agent averages, every bucket for occupancy, overrun
+ * and cost), each interval, each skill; and the agents' cost in the total. */
+static void collect_groups(struct rep *r, struct results *res, int rep_index, int run_buckets,
+                           double contact_cost)
+{
+    const struct model_spec *m = r->m;
+    int nt = r->n_total, day = m->mode == MODE_DAY;
+    double agents_cost = 0;
+    for (int g = 0; g < r->ng; g++) {
+        const struct group_spec *gs = &m->groups[g];
+        double *v = results_value(res, rep_index, results_group_scope(m, g, 0), 0);
+        group_values(r, g, 0, nt, v);
+        double all[MET_N];
+        group_values(r, g, 0, run_buckets, all);
+        v[MET_OCCUPANCY] = all[MET_OCCUPANCY];
+        v[MET_OVERRUN] = all[MET_OVERRUN];
+        double paid = 0, floor_s = 0;
+        for (int i = 0; i < run_buckets; i++) {
+            paid += r->paid_s[(size_t)i * r->ng + g];
+            floor_s += r->staffed_s[(size_t)i * r->ng + g];
+        }
+        v[MET_COST_AGENTS] = paid / 3600 * gs->cost_per_hour;
+        agents_cost += v[MET_COST_AGENTS];
+        v[MET_OVERTIME] = day ? r->staffed_s[(size_t)nt * r->ng + g] : (double)NAN;
+        for (int i = 0; i < nt && day; i++)
+            group_values(r, g, i, i + 1,
+                         results_value(res, rep_index, results_group_scope(m, g, 1 + i), 0));
+        for (int k = 0; k < gs->n_skills; k++) {
+            double on = 0;
+            for (int i = 0; i < run_buckets; i++)
+                on += r->skill_s[((size_t)i * r->ng + g) * r->max_skills + k];
+            double *u = results_value(
+                res, rep_index, results_group_scope(m, g, 1 + (day ? nt : 0) + k), 0);
+            for (int j = 0; j < MET_N; j++)
+                u[j] = (double)NAN;
+            u[MET_UTILISATION] = floor_s > 0 ? on / floor_s : (double)NAN;
+        }
+    }
+    *results_value(res, rep_index, 0, MET_COST_AGENTS) = agents_cost;
+    *results_value(res, rep_index, 0, MET_COST_TOTAL) = agents_cost + contact_cost;
+}
+
 /* Writes the replication's metrics into res for every scope. */
 static void rep_collect(struct rep *r, struct results *res, int rep_index)
 {
@@ -1689,6 +1760,7 @@ static void rep_collect(struct rep *r, struct results *res, int rep_index)
         tally_metrics(agg, CH_N_KINDS,
                       results_value(res, rep_index, results_interval_scope(m, i, nc), 0));
     }
+    collect_groups(r, res, rep_index, run_buckets, sum.cost);
     for (int sg = 0; sg < m->n_segments; sg++) {
         double *v = results_value(res, rep_index, results_segment_scope(m, sg), 0);
         tally_metrics(&r->seg_tallies[sg], CH_N_KINDS, v);

@@ -71,7 +71,7 @@ check "--set out of range exits 2" test "$(status_of "$CCSIM" run configs/erlang
 # The shipped day configuration runs and reports every interval.
 check "default.cfg runs" test "$(status_of "$CCSIM" run configs/default.cfg --quiet --json "$tmp/day.json")" = 0
 check "default.cfg report has the 19:30 interval" grep -q '^19:30 ' "$tmp/out"
-check "default.cfg JSON has 24 intervals" test "$(grep -c '"start_s"' "$tmp/day.json")" = 24
+check "default.cfg JSON has 24 intervals" test "$(grep -c '^      "start_s"' "$tmp/day.json")" = 24
 check "default.cfg JSON reports overtime" grep -q '"overtime_agent_s"' "$tmp/day.json"
 if command -v python3 >/dev/null; then
     check "JSON parses (python3 json)" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/day.json"
@@ -97,7 +97,7 @@ check "the effective config echoes --reps" grep -q '"replications":2' "$tmp/out"
 # The channel examples run, and report their channel-kind metrics.
 check "blended.cfg runs" test "$(status_of "$CCSIM" run configs/blended.cfg --reps 3 --quiet --json "$tmp/blended.json")" = 0
 check "blended.cfg reports due_met for email" grep -q '"due_met"' "$tmp/blended.json"
-check "blended.cfg has 5 days x 10 intervals" test "$(grep -c '"start_s"' "$tmp/blended.json")" = 50
+check "blended.cfg has 5 days x 10 intervals" test "$(grep -c '^      "start_s"' "$tmp/blended.json")" = 50
 check "digital.cfg runs" test "$(status_of "$CCSIM" run configs/digital.cfg --reps 3 --quiet --json "$tmp/digital.json")" = 0
 check "digital.cfg reports slot_utilisation" grep -q '"slot_utilisation"' "$tmp/digital.json"
 check "digital.cfg reports first_response_service_level" grep -q '"first_response_service_level"' "$tmp/digital.json"
