@@ -681,6 +681,29 @@ static void come_on_floor(struct rep *r, uint32_t a, int from_off)
                          : 0;
 }
 
+/* An agent arriving starts as if its shrinkage cycle had been running: with probability s
+ * inside a period (the rest of it uniform), else on the floor (come_on_floor's uniform debt).
+ * That makes the cycle stationary from the start, so a fraction s of present time is shrinkage
+ * from the first minute, not only in the long run.  Returns 1 when it starts in a period. */
+static int starts_in_shrinkage(struct rep *r, uint32_t a)
+{
+    struct agent *ag = &r->agents[a];
+    const struct group_spec *gs = &r->m->groups[ag->group];
+    if (gs->shrinkage <= 0) return 0;
+    gsl_rng *g = r->rng_shrink[ag->group];
+    if (gsl_rng_uniform(g) >= gs->shrinkage) return 0;
+    struct group_run *gr = &r->groups[ag->group];
+    flush_staffed(r, (int)ag->group);
+    ag->shrinking = 1;
+    ag->debt_s = 0;
+    ag->gen++;
+    gr->shrinking++;
+    r->shrinking_total++;
+    cal_push(&r->cal, now_s(r) + gsl_rng_uniform(g) * gs->shrinkage_period_s,
+             ev_prio[EV_SHRINK_END], EV_SHRINK_END, a, ag->gen);
+    return 1;
+}
+
 static void go_off_duty(struct rep *r, uint32_t a)
 {
     struct agent *ag = &r->agents[a];
@@ -723,7 +746,7 @@ static uint32_t pick_contact(const struct rep *r, int g, int load, int *skill)
     return NIL;
 }
 
-static int maybe_shrink(struct rep *r, uint32_t a);
+static int maybe_shrink(struct rep *r, uint32_t a, int due);
 
 /* An on-duty agent whose hands have room: leaves if the schedule has shrunk, else fills its
  * capacity from the queues, else waits on its bucket (or, after a close with nothing left to
@@ -745,7 +768,7 @@ static void agent_fill(struct rep *r, uint32_t a)
         return;
     }
     /* A shrinkage period that fell due while the agent was busy starts now, at full length. */
-    if (ag->load == 0 && !r->closed && maybe_shrink(r, a)) return;
+    if (ag->load == 0 && !r->closed && maybe_shrink(r, a, 0)) return;
     while (!ag->exclusive && ag->load < gr->K) {
         int skill = -1;
         uint32_t k = pick_contact(r, g, ag->load, &skill);
@@ -781,6 +804,7 @@ static void apply_staffing(struct rep *r, int g, int target)
     while (PRESENT < target) {
         SIM_ENSURE(gr->n_off > 0);
         uint32_t a = gr->off[--gr->n_off];
+        if (starts_in_shrinkage(r, a)) continue;
         come_on_floor(r, a, 1);
         agent_fill(r, a);
     }
@@ -892,15 +916,16 @@ static double shrink_debt(const struct rep *r, uint32_t a)
 }
 
 /* An idle agent owing a full period leaves the floor for it; otherwise a check is scheduled
- * for when the debt will reach one period.  Returns 1 when the agent left. */
-static int maybe_shrink(struct rep *r, uint32_t a)
+ * for when the debt will reach one period (`due`: that check, which takes the period even if
+ * rounding left the debt a hair short).  Returns 1 when the agent left. */
+static int maybe_shrink(struct rep *r, uint32_t a, int due)
 {
     struct agent *ag = &r->agents[a];
     const struct group_spec *gs = &r->m->groups[ag->group];
     if (gs->shrinkage <= 0) return 0;
     double debt = shrink_debt(r, a), period = gs->shrinkage_period_s;
     ag->gen++;
-    if (debt < period) {
+    if (debt < period && !due) {
         double rate = gs->shrinkage / (1 - gs->shrinkage);
         cal_push(&r->cal, now_s(r) + (period - debt) / rate, ev_prio[EV_SHRINK_DUE],
                  EV_SHRINK_DUE, a, ag->gen);
@@ -909,7 +934,7 @@ static int maybe_shrink(struct rep *r, uint32_t a)
     struct group_run *gr = &r->groups[ag->group];
     list_remove(r, a);
     flush_staffed(r, (int)ag->group);
-    ag->debt_s = debt - period;
+    ag->debt_s = debt > period ? debt - period : 0;
     ag->on_duty = 0;
     ag->shrinking = 1;
     gr->on_duty--;
@@ -925,7 +950,7 @@ static int handle_shrink_due(struct rep *r, uint32_t a, uint32_t tag)
 {
     struct agent *ag = &r->agents[a];
     if (ag->gen != tag || !ag->on_duty || ag->load > 0 || ag->leaving) return 0;
-    maybe_shrink(r, a);
+    maybe_shrink(r, a, 1);
     return 1;
 }
 
