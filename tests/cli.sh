@@ -108,3 +108,9 @@ check "digital-first.cfg runs" test "$(status_of "$CCSIM" run configs/digital-fi
 check "digital-first.cfg reports its two segments" grep -q '"young_digital": {' "$tmp/df.json"
 check "digital-first.cfg reports deflection" grep -q '"deflected"' "$tmp/df.json"
 check "digital-first.cfg reports cost" grep -q '"cost"' "$tmp/df.json"
+
+# The multi-skill example: groups with shifts, utilisation per skill, agent cost.
+check "multiskill.cfg runs" test "$(status_of "$CCSIM" run configs/multiskill.cfg --reps 3 --quiet --json "$tmp/ms.json")" = 0
+check "multiskill.cfg reports its groups" grep -q '"tech specialists": {' "$tmp/ms.json"
+check "multiskill.cfg reports utilisation per skill" grep -q '"tech:english": {' "$tmp/ms.json"
+check "multiskill.cfg reports agent cost" grep -q '"agents": {' "$tmp/ms.json"
