@@ -326,6 +326,7 @@ static void rep_free(struct rep *r)
     cal_fini(&r->cal);
     free(r->contacts);
     for (int g = 0; g < r->ng; g++) {
+        free(r->groups[g].sched);
         free(r->groups[g].lists);
         free(r->groups[g].off);
     }
@@ -374,7 +375,6 @@ static void rep_free(struct rep *r)
     for (int g = 0; g < r->ng; g++) {
         gsl_rng_free(r->rng_absence[g]);
         gsl_rng_free(r->rng_shrink[g]);
-        free(r->groups[g].sched);
     }
     free(r->rng_absence);
     free(r->rng_shrink);
