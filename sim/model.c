@@ -120,6 +120,8 @@ void model_spec_free(struct model_spec *m)
         free(m->busyness[b].name);
     free(m->busyness);
     free(m->effective_config);
+    free(m->eligible_after_s);
+    free(m->route_order);
     memset(m, 0, sizeof *m);
 }
 

@@ -69,6 +69,8 @@ struct channel_spec {
     double cost_per_contact;  /* currency per handled contact */
     double cost_per_minute;   /* currency per minute of agent work */
     int busyness_group;    /* 1 + index into model_spec.busyness; 0 none */
+    double priority;       /* base of a waiting contact's score (higher is served first) */
+    double priority_per_s; /* score gained per second waited */
 };
 
 struct segment_spec {
@@ -77,6 +79,7 @@ struct segment_spec {
     struct dist *patience; /* per channel; DIST_NONE keeps the channel's; owned */
     int self_service;      /* accepts an optional self-service front */
     double value;          /* currency, for the cost of churn */
+    double priority;       /* added to the score of the segment's contacts */
 };
 
 /* A day-to-day busyness factor B ~ Gamma(shape, 1 / shape), mean 1, drawn once per replication
@@ -123,6 +126,9 @@ struct group_spec {
     double shrinkage;      /* fraction of floor time spent off the floor (meetings, coaching) */
     double shrinkage_period_s; /* length of one such period, s */
     double cost_per_hour;  /* currency per paid agent-hour (on duty or in shrinkage) */
+    int reserve_channel;   /* 1 + channel index the group keeps agents free for; 0 none */
+    int reserve_agents;    /* an agent takes another channel's contact only if this many of the
+                            * group stay idle afterwards */
 };
 
 static inline int group_skill_segment(const struct group_spec *g, int k)
@@ -170,6 +176,12 @@ struct model_spec {
     struct busyness_spec *busyness; /* owned */
     uint64_t seed;           /* master seed */
     char *effective_config;  /* the config after overrides, as one JSON value; owned */
+    /* Routing: eligible_after_s[class * n_groups + g] is how long a contact of class (channel x
+     * segment) waits before group g may serve it, -1 never; route_order[class * n_groups + i] the
+     * groups in the order a new contact tries them.  NULL: every group with a matching skill, in
+     * config order, at once. */
+    double *eligible_after_s; /* owned */
+    int *route_order;         /* owned; -1 ends a class's list */
     int replications;
 };
 

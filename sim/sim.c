@@ -57,9 +57,10 @@ enum ev_kind {
     EV_REPLY,
     EV_ARRIVAL,
     EV_SHRINK_DUE,
-    EV_SHRINK_END
+    EV_SHRINK_END,
+    EV_OVERFLOW
 };
-static const unsigned ev_prio[] = {0, 1, 2, 2, 3, 4, 5, 6, 1, 1};
+static const unsigned ev_prio[] = {0, 1, 2, 2, 3, 4, 5, 6, 1, 1, 3};
 
 enum contact_state { C_FREE, C_WAITING, C_SERVICE, C_AWAY, C_SELF_SERVICE, C_WRAP };
 
@@ -151,6 +152,7 @@ struct rep {
     int nc, ng, n_total;    /* channels, groups, intervals over all days */
     int ns;                 /* segments */
     int has_balking;        /* some channel balks: draw the balking uniform for every arrival */
+    int has_overflow;       /* some route step waits before its group may serve */
     struct cal cal;
     struct contact *contacts;
     uint32_t n_slots, free_head;
@@ -162,7 +164,9 @@ struct rep {
     int *n_routes;
     /* Per class (channel x segment): the (group, skill) pairs that serve it, config order. */
     int **class_routes;     /* pairs flattened: group, skill, group, skill, ... */
+    double **class_after;   /* per class and route step: wait before the step's group may serve */
     int *n_class_routes;
+    double *after;          /* [class][group]: wait before group may serve the class, -1 never */
     uint32_t *waiting;      /* per channel: contacts waiting, all segments */
     gsl_rng **rng[RNG_N_PURPOSES]; /* per purpose, per channel */
     gsl_rng **rng_arrival;  /* per (channel, segment) stream */
@@ -255,16 +259,29 @@ static struct rep *rep_alloc(const struct model_spec *m)
     r->waiting = xcalloc((size_t)nc, sizeof(uint32_t));
     r->class_routes = xcalloc((size_t)nc * ns, sizeof *r->class_routes);
     r->n_class_routes = xcalloc((size_t)nc * ns, sizeof(int));
+    for (size_t i = 0; m->eligible_after_s && i < (size_t)nc * ns * ng; i++)
+        if (m->eligible_after_s[i] > 0) r->has_overflow = 1;
+    r->class_after = xcalloc((size_t)nc * ns, sizeof *r->class_after);
+    r->after = xcalloc((size_t)nc * ns * ng, sizeof(double));
     for (int q = 0; q < nc * ns; q++) {
         r->class_routes[q] = xcalloc((size_t)ng * 2, sizeof(int));
-        for (int g = 0; g < ng; g++) {
+        r->class_after[q] = xcalloc((size_t)ng, sizeof(double));
+        for (int g = 0; g < ng; g++)
+            r->after[(size_t)q * ng + g] = -1;
+        for (int i = 0; i < ng; i++) {
+            int g = m->route_order ? m->route_order[(size_t)q * ng + i] : i;
+            if (g < 0) break;
+            double after = m->eligible_after_s ? m->eligible_after_s[(size_t)q * ng + g] : 0;
+            if (after < 0) continue;
             const struct group_spec *gs = &m->groups[g];
             for (int k = 0; k < gs->n_skills; k++) {
                 int seg = group_skill_segment(gs, k);
                 if (gs->skills[k] != q / ns || (seg >= 0 && seg != q % ns)) continue;
-                r->class_routes[q][2 * r->n_class_routes[q]] = g;
-                r->class_routes[q][2 * r->n_class_routes[q] + 1] = k;
-                r->n_class_routes[q]++;
+                int n = r->n_class_routes[q]++;
+                r->class_routes[q][2 * n] = g;
+                r->class_routes[q][2 * n + 1] = k;
+                r->class_after[q][n] = after;
+                r->after[(size_t)q * ng + g] = after;
                 break; /* the group's first matching skill, in its priority order */
             }
         }
@@ -333,9 +350,13 @@ static void rep_free(struct rep *r)
     free(r->groups);
     free(r->agents);
     free(r->held);
-    for (int q = 0; q < r->nc * r->ns; q++)
+    for (int q = 0; q < r->nc * r->ns; q++) {
         free(r->class_routes[q]);
+        free(r->class_after[q]);
+    }
     free(r->class_routes);
+    free(r->class_after);
+    free(r->after);
     free(r->n_class_routes);
     free(r->waiting);
     free(r->queues);
@@ -718,32 +739,47 @@ static void go_off_duty(struct rep *r, uint32_t a)
     gr->off[gr->n_off++] = a;
 }
 
-/* The head of the first non-empty queue, in the group's priority order, that an agent holding
- * `load` contacts may take; NIL when there is none.  A skill for any segment takes the oldest
- * head among its channel's segment queues (O(segments)). */
+static int reservation_allows(const struct rep *r, int g, int c, int takes_idle);
+
+/* The waiting contact an agent of group g holding `load` contacts takes: among the heads of the
+ * queues of its skills that it may serve (channel kind, close, overflow delay, reservation), the
+ * highest score (channel and segment priority plus the channel's rate times the wait), then the
+ * earlier skill in the group's list, then the longest wait.  NIL when there is none.
+ * O(skills x segments). */
 static uint32_t pick_contact(const struct rep *r, int g, int load, int *skill)
 {
-    const struct group_spec *gs = &r->m->groups[g];
+    const struct model_spec *m = r->m;
+    const struct group_spec *gs = &m->groups[g];
+    double t = now_s(r), best_score = 0, best_wait = 0;
+    uint32_t best = NIL;
     for (int k = 0; k < gs->n_skills; k++) {
         int c = gs->skills[k];
-        enum channel_kind kind = r->m->channels[c].kind;
-        if (load > 0 && !channel_kind_slotted(kind)) continue;
-        if (r->closed && !channel_kind_real_time(kind)) continue;
+        const struct channel_spec *ch = &m->channels[c];
+        if (load > 0 && !channel_kind_slotted(ch->kind)) continue;
+        if (r->closed && !channel_kind_real_time(ch->kind)) continue;
         if (r->waiting[c] == 0) continue;
+        if (!reservation_allows(r, g, c, 0)) continue;
         int seg = group_skill_segment(gs, k);
-        uint32_t best = NIL;
         for (int s = seg < 0 ? 0 : seg; s < (seg < 0 ? r->ns : seg + 1); s++) {
-            uint32_t h = r->queues[c * r->ns + s].head;
-            if (h != NIL &&
-                (best == NIL || r->contacts[h].enqueue_s < r->contacts[best].enqueue_s))
+            int q = c * r->ns + s;
+            uint32_t h = r->queues[q].head;
+            if (h == NIL) continue;
+            double waited = t - r->contacts[h].queue_s;
+            double after = r->after[(size_t)q * r->ng + g];
+            if (after < 0 || waited < after) continue;
+            double score = ch->priority + (m->segments ? m->segments[s].priority : 0) +
+                           ch->priority_per_s * waited;
+            double queued = t - r->contacts[h].enqueue_s;
+            if (best == NIL || score > best_score ||
+                (score == best_score && k == *skill && queued > best_wait)) {
                 best = h;
-        }
-        if (best != NIL) {
-            *skill = k;
-            return best;
+                best_score = score;
+                best_wait = queued;
+                *skill = k;
+            }
         }
     }
-    return NIL;
+    return best;
 }
 
 static int maybe_shrink(struct rep *r, uint32_t a, int due);
@@ -772,6 +808,7 @@ static void agent_fill(struct rep *r, uint32_t a)
     while (!ag->exclusive && ag->load < gr->K) {
         int skill = -1;
         uint32_t k = pick_contact(r, g, ag->load, &skill);
+        /* (The skill index found is the one the contact is taken under.) */
         if (k == NIL) break;
         queue_unlink(r, k);
         assign(r, a, k, skill);
@@ -967,25 +1004,61 @@ static void handle_shrink_end(struct rep *r, uint32_t a, uint32_t tag)
     agent_fill(r, a);
 }
 
-/* Tries the groups that serve the contact's class, in config order; returns 0 when no agent
- * has room. */
+/* Whether group g may give channel c's contact an agent now: a group keeping agents free for
+ * another channel needs that many idle after the assignment (taking an idle agent leaves one
+ * fewer). */
+static int reservation_allows(const struct rep *r, int g, int c, int takes_idle)
+{
+    const struct group_spec *gs = &r->m->groups[g];
+    if (gs->reserve_channel == 0 || gs->reserve_channel - 1 == c) return 1;
+    return (int)r->groups[g].lists[0].n - takes_idle >= gs->reserve_agents;
+}
+
+/* Tries the route steps of the contact's class that it has waited long enough for, in route
+ * order; returns 0 when no agent has room.  O(steps x concurrency). */
 static int route_contact(struct rep *r, uint32_t k)
 {
     const struct contact *ct = &r->contacts[k];
     int q = class_of(r, ct);
     int slotted = channel_kind_slotted(r->m->channels[ct->channel].kind);
+    double waited = ct->state == C_WAITING ? now_s(r) - ct->queue_s : 0;
     for (int i = 0; i < r->n_class_routes[q]; i++) {
-        struct group_run *gr = &r->groups[r->class_routes[q][2 * i]];
+        if (r->class_after[q][i] > waited) continue;
+        int g = r->class_routes[q][2 * i];
+        struct group_run *gr = &r->groups[g];
         int top = slotted ? gr->K : 1;
         for (int load = 0; load < top; load++) {
             uint32_t a = gr->lists[load].head;
-            if (a == NIL) continue;
+            if (a == NIL || !reservation_allows(r, g, ct->channel, load == 0)) continue;
+            if (ct->state == C_WAITING) queue_unlink(r, k);
             assign(r, a, k, r->class_routes[q][2 * i + 1]);
             agent_place(r, a);
             return 1;
         }
     }
     return 0;
+}
+
+/* The next route step a waiting contact becomes eligible for, as an overflow event. */
+static void schedule_overflow(struct rep *r, uint32_t k)
+{
+    const struct contact *ct = &r->contacts[k];
+    int q = class_of(r, ct);
+    double waited = now_s(r) - ct->queue_s, next = HUGE_VAL;
+    for (int i = 0; i < r->n_class_routes[q]; i++)
+        if (r->class_after[q][i] > waited && r->class_after[q][i] < next)
+            next = r->class_after[q][i];
+    if (next < HUGE_VAL)
+        cal_push(&r->cal, ct->queue_s + next, ev_prio[EV_OVERFLOW], EV_OVERFLOW, k, ct->gen);
+}
+
+/* Returns 0 for a stale event (the contact was answered or left). */
+static int handle_overflow(struct rep *r, uint32_t k, uint32_t tag)
+{
+    struct contact *ct = &r->contacts[k];
+    if (ct->gen != tag || ct->state != C_WAITING) return 0;
+    if (!route_contact(r, k)) schedule_overflow(r, k);
+    return 1;
 }
 
 /* ==== Arrivals ==== */
@@ -1137,6 +1210,7 @@ static void join_agents(struct rep *r, uint32_t k)
     COUNT(r, ct, queued);
     if (ct->patience_s < HUGE_VAL)
         cal_push(&r->cal, t + ct->patience_s, ev_prio[EV_PATIENCE], EV_PATIENCE, k, ct->gen);
+    if (r->has_overflow) schedule_overflow(r, k);
 }
 
 /* Whether an arrival of segment s on channel c meets the channel's self-service front. */
@@ -1621,6 +1695,12 @@ static void rep_simulate(struct rep *r)
             break;
         case EV_SHRINK_END:
             handle_shrink_end(r, ev.index, ev.tag);
+            break;
+        case EV_OVERFLOW:
+            if (!handle_overflow(r, ev.index, ev.tag)) {
+                r->stale++;
+                continue;
+            }
             break;
         case EV_STAFFING:
             handle_staffing(r, (int)ev.index);
