@@ -71,6 +71,8 @@ static const struct key schema[] = {
     {"channels.[].name", K_STR, 0, 0},
     {"channels.[].kind", K_STR, 0, 0},
     {"channels.[].max_waiting", K_INT, 0, 1e9},
+    {"channels.[].priority", K_NUM, -1e9, 1e9},
+    {"channels.[].priority_per_s", K_NUM, 0, 1e9},
     {"channels.[].max_lines", K_INT, 1, 1e9},
     {"channels.[].balking", K_GROUP, 0, 0},
     {"channels.[].balking.model", K_STR, 0, 0},
@@ -107,6 +109,15 @@ static const struct key schema[] = {
     DIST_KEYS("segments.[].patience.*"),
     {"segments.[].self_service", K_BOOL, 0, 0},
     {"segments.[].value", K_NUM, 0, BIG},
+    {"segments.[].priority", K_NUM, -1e9, 1e9},
+    {"routing", K_LIST, 0, 0},
+    {"routing.[]", K_GROUP, 0, 0},
+    {"routing.[].channel", K_STR, 0, 0},
+    {"routing.[].segment", K_STR, 0, 0},
+    {"routing.[].steps", K_LIST, 0, 0},
+    {"routing.[].steps.[]", K_GROUP, 0, 0},
+    {"routing.[].steps.[].group", K_STR, 0, 0},
+    {"routing.[].steps.[].after_s", K_NUM, 0, BIG},
     {"busyness", K_LIST, 0, 0},
     {"busyness.[]", K_GROUP, 0, 0},
     {"busyness.[].name", K_STR, 0, 0},
@@ -135,6 +146,9 @@ static const struct key schema[] = {
     {"groups.[].shrinkage", K_NUM, 0, 0.95},
     {"groups.[].shrinkage_period_min", K_NUM, 1.0 / 60, 1440},
     {"groups.[].cost_per_hour", K_NUM, 0, BIG},
+    {"groups.[].reserve", K_GROUP, 0, 0},
+    {"groups.[].reserve.channel", K_STR, 0, 0},
+    {"groups.[].reserve.agents", K_INT, 1, 1e7},
     {"groups.[].agents", K_INTS, 0, 1e7},
     {"groups.[].concurrency", K_INT, 1, 1000},
     {"groups.[].slowdown", K_NUMS, 0.01, 100},
@@ -774,6 +788,99 @@ static void load_concurrency(struct loader *L, const config_setting_t *gs, struc
     }
 }
 
+static int channel_index(const struct model_spec *m, const char *name);
+
+/* Whether group g has a skill serving class (channel c, segment s). */
+static int group_serves(const struct group_spec *g, int c, int s)
+{
+    for (int k = 0; k < g->n_skills; k++)
+        if (g->skills[k] == c && (group_skill_segment(g, k) < 0 || group_skill_segment(g, k) == s))
+            return 1;
+    return 0;
+}
+
+/* routing: per channel (and optionally segment) the ordered groups and the wait after which
+ * each may serve.  Classes without an entry keep the default: every group with the skill, in
+ * config order, at once. */
+static void load_routing(struct loader *L, const config_setting_t *root, struct model_spec *m)
+{
+    const config_setting_t *list = child(root, "routing");
+    if (list == NULL || config_setting_type(list) != CONFIG_TYPE_LIST) return;
+    int S = m->n_segments, G = m->n_groups, Q = m->n_channels * S;
+    m->eligible_after_s = xcalloc((size_t)Q * G, sizeof(double));
+    m->route_order = xcalloc((size_t)Q * G, sizeof(int));
+    for (int q = 0; q < Q; q++)
+        for (int i = 0; i < G; i++) {
+            m->eligible_after_s[(size_t)q * G + i] = 0;
+            m->route_order[(size_t)q * G + i] = i;
+        }
+    /* Channel-wide entries first, then segment entries, which override them for their segment. */
+    for (int pass = 0; pass < 2; pass++)
+        for (int e = 0; e < config_setting_length(list); e++) {
+            const config_setting_t *r = config_setting_get_elem(list, (unsigned)e);
+            if ((child(r, "segment") != NULL) != pass) continue;
+            char path[256];
+            path_of(r, path, sizeof path);
+            const char *cname = get_str(L, r, "channel", 1), *sname = get_str(L, r, "segment", 0);
+            const config_setting_t *steps = child(r, "steps");
+            if (steps == NULL) missing(L, r, "steps");
+            if (cname == NULL || steps == NULL || config_setting_type(steps) != CONFIG_TYPE_LIST)
+                continue;
+            int c = channel_index(m, cname), seg = -1;
+            if (c < 0) {
+                fail(L, child(r, "channel"), "%s.channel: no channel named '%s'", path, cname);
+                continue;
+            }
+            for (int sg = 0; sname && sg < S; sg++)
+                if (strcmp(m->segments[sg].name, sname) == 0) seg = sg;
+            if (sname != NULL && seg < 0) {
+                fail(L, child(r, "segment"), "%s.segment: no segment named '%s'", path, sname);
+                continue;
+            }
+            for (int sg = 0; sg < S; sg++) {
+                if (seg >= 0 && sg != seg) continue;
+                size_t q = (size_t)(c * S + sg);
+                for (int i = 0; i < G; i++) {
+                    m->eligible_after_s[q * G + i] = -1;
+                    m->route_order[q * G + i] = -1;
+                }
+                int n = 0;
+                for (int k = 0; k < config_setting_length(steps); k++) {
+                    const config_setting_t *st = config_setting_get_elem(steps, (unsigned)k);
+                    char sp[300];
+                    path_of(st, sp, sizeof sp);
+                    const char *gname = get_str(L, st, "group", 1);
+                    double after = 0;
+                    get_num(L, st, "after_s", &after, 0);
+                    int g = -1;
+                    for (int h = 0; gname && h < G; h++)
+                        if (strcmp(m->groups[h].name, gname) == 0) g = h;
+                    if (gname != NULL && g < 0 && sg == (seg >= 0 ? seg : 0))
+                        fail(L, child(st, "group"), "%s.group: no group named '%s'", sp, gname);
+                    if (g < 0) continue;
+                    if (!group_serves(&m->groups[g], c, sg)) {
+                        /* A channel-wide step skips the segments its group does not serve. */
+                        int any = 0;
+                        for (int x = 0; x < S; x++)
+                            any |= group_serves(&m->groups[g], c, x);
+                        if (seg >= 0 || (!any && sg == 0))
+                            fail(L, child(st, "group"), "%s.group: group '%s' has no skill for %s%s%s",
+                                 sp, gname, cname, seg >= 0 ? ":" : "",
+                                 seg >= 0 ? m->segments[sg].name : "");
+                        continue;
+                    }
+                    if (m->eligible_after_s[q * G + g] >= 0) {
+                        if (sg == (seg >= 0 ? seg : 0))
+                            fail(L, st, "%s: group '%s' appears twice", sp, gname);
+                        continue;
+                    }
+                    m->eligible_after_s[q * G + g] = after;
+                    m->route_order[q * G + n++] = g;
+                }
+            }
+        }
+}
+
 /* Blocking (lines, waiting places), balking, and prices. */
 static void load_queue_limits(struct loader *L, const config_setting_t *cs, struct channel_spec *ch)
 {
@@ -787,6 +894,8 @@ static void load_queue_limits(struct loader *L, const config_setting_t *cs, stru
         ch->max_lines = (int)v;
     }
     get_num(L, cs, "cost_per_contact", &ch->cost_per_contact, 0);
+    get_num(L, cs, "priority", &ch->priority, 0);
+    get_num(L, cs, "priority_per_s", &ch->priority_per_s, 0);
     get_num(L, cs, "cost_per_minute", &ch->cost_per_minute, 0);
     const config_setting_t *b = child(cs, "balking");
     if (b == NULL || config_setting_type(b) != CONFIG_TYPE_GROUP) return;
@@ -865,6 +974,7 @@ static void load_segments(struct loader *L, const config_setting_t *root, struct
         get_num(L, ss, "share", &seg->share, 1);
         total += seg->share;
         get_num(L, ss, "value", &seg->value, 0);
+        get_num(L, ss, "priority", &seg->priority, 0);
         const config_setting_t *acc = child(ss, "self_service");
         if (acc != NULL && config_setting_type(acc) == CONFIG_TYPE_BOOL)
             seg->self_service = config_setting_get_bool(acc);
@@ -1045,6 +1155,18 @@ static void load_skills(struct loader *L, const config_setting_t *gs, struct gro
     if (sk == NULL || !type_ok(sk, K_SKILLS)) return;
     char path[256];
     path_of(sk, path, sizeof path);
+    const config_setting_t *res = child(gs, "reserve");
+    if (res != NULL && config_setting_type(res) == CONFIG_TYPE_GROUP) {
+        char rp[256];
+        path_of(res, rp, sizeof rp);
+        const char *ch = get_str(L, res, "channel", 1);
+        long long n = 1;
+        get_int(L, res, "agents", &n, 1);
+        gr->reserve_agents = (int)n;
+        int c = ch ? channel_index(m, ch) : -1;
+        if (ch != NULL && c < 0) fail(L, child(res, "channel"), "%s.channel: no channel named '%s'", rp, ch);
+        gr->reserve_channel = c + 1;
+    }
     gr->n_skills = config_setting_length(sk);
     if (gr->n_skills > 255) {
         fail(L, sk, "%s: at most 255 skills per group", path);
@@ -1321,6 +1443,7 @@ static void load_general(struct loader *L, const config_setting_t *root, struct 
     for (int g = 0; g < m->n_groups; g++)
         load_skills(L, config_setting_get_elem(groups, (unsigned)g), &m->groups[g], m);
     if (L->errors > 0) return;
+    load_routing(L, root, m);
     for (int c = 0; c < m->n_channels; c++) {
         const config_setting_t *ss =
             child(config_setting_get_elem(chans, (unsigned)c), "self_service");
