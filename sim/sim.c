@@ -78,6 +78,8 @@ struct contact {
     double queue_s;    /* when it joined the agents' queue (after any self-service), s */
     double enqueue_s;  /* when it last entered a queue (a messaging reply re-queues), s */
     double wrap_s;     /* after-contact work the agent does once the customer has gone, s */
+    double overflow_s; /* the longest route-step wait reached by an overflow event, s */
+    double next_overflow_s; /* the step wait of the pending overflow event, s */
     double balk_u;     /* uniform draw deciding a balk, drawn at arrival */
     uint64_t id;       /* arrival serial number in the replication */
     uint32_t gen;      /* bumped when assigned or freed: invalidates pending timers */
@@ -1021,7 +1023,8 @@ static int route_contact(struct rep *r, uint32_t k)
     const struct contact *ct = &r->contacts[k];
     int q = class_of(r, ct);
     int slotted = channel_kind_slotted(r->m->channels[ct->channel].kind);
-    double waited = ct->state == C_WAITING ? now_s(r) - ct->queue_s : 0;
+    /* An overflow event stands for its step's wait exactly (now - queue_s may round below). */
+    double waited = ct->state == C_WAITING ? fmax(now_s(r) - ct->queue_s, ct->overflow_s) : 0;
     for (int i = 0; i < r->n_class_routes[q]; i++) {
         if (r->class_after[q][i] > waited) continue;
         int g = r->class_routes[q][2 * i];
@@ -1044,12 +1047,13 @@ static void schedule_overflow(struct rep *r, uint32_t k)
 {
     const struct contact *ct = &r->contacts[k];
     int q = class_of(r, ct);
-    double waited = now_s(r) - ct->queue_s, next = HUGE_VAL;
+    double waited = fmax(now_s(r) - ct->queue_s, ct->overflow_s), next = HUGE_VAL;
     for (int i = 0; i < r->n_class_routes[q]; i++)
         if (r->class_after[q][i] > waited && r->class_after[q][i] < next)
             next = r->class_after[q][i];
     if (next < HUGE_VAL)
         cal_push(&r->cal, ct->queue_s + next, ev_prio[EV_OVERFLOW], EV_OVERFLOW, k, ct->gen);
+    r->contacts[k].next_overflow_s = next;
 }
 
 /* Returns 0 for a stale event (the contact was answered or left). */
@@ -1057,6 +1061,7 @@ static int handle_overflow(struct rep *r, uint32_t k, uint32_t tag)
 {
     struct contact *ct = &r->contacts[k];
     if (ct->gen != tag || ct->state != C_WAITING) return 0;
+    ct->overflow_s = ct->next_overflow_s;
     if (!route_contact(r, k)) schedule_overflow(r, k);
     return 1;
 }
@@ -1248,7 +1253,7 @@ static void handle_arrival(struct rep *r, int stream)
     ct->patience_s = patience->kind == DIST_NONE ? HUGE_VAL : dist_draw(patience, r->rng[RNG_PATIENCE][c]);
     ct->exchanges_left = (uint16_t)count_exchanges(r, ch, c);
     ct->balk_u = r->has_balking ? gsl_rng_uniform(r->rng[RNG_BALK][c]) : 0;
-    ct->worked_s = ct->wrap_s = 0;
+    ct->worked_s = ct->wrap_s = ct->overflow_s = 0;
     ct->answered = ct->escalated = ct->joined = 0;
     ct->front = (uint16_t)c;
     ct->segment = (uint16_t)seg;
