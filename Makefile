@@ -13,7 +13,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS   = $(PKG_LIBS) -lm
 
-DEBS     = libgsl-dev libconfig-dev gnuplot-nox pkg-config
+DEBS     = gcc libc6-dev make libgsl-dev libconfig-dev gnuplot-nox pkg-config
 
 SRC      = $(filter-out sim/main.c,$(wildcard sim/*.c))
 UNIT     = $(wildcard tests/unit/test_*.c) $(wildcard tests/validate/test_*.c)

@@ -1194,6 +1194,15 @@ static void load_skills(struct loader *L, const config_setting_t *gs, struct gro
         gr->skills[k] = -1;
         gr->skill_segment[k] = -1;
         if (want == NULL) continue;
+        for (int j = 0; j < k; j++) {
+            const config_setting_t *o = config_setting_get_elem(sk, (unsigned)j);
+            const char *prev = config_setting_type(o) == CONFIG_TYPE_STRING
+                                   ? config_setting_get_string(o)
+                                   : (child(o, "skill") ? config_setting_get_string(child(o, "skill"))
+                                                        : NULL);
+            if (prev != NULL && strcmp(prev, want) == 0)
+                fail(L, e, "%s: skill '%s' listed twice", path, want);
+        }
         const char *colon = strchr(want, ':');
         size_t clen = colon ? (size_t)(colon - want) : strlen(want);
         for (int c = 0; c < m->n_channels; c++)
@@ -1537,6 +1546,39 @@ static void check_form(struct loader *L, const config_setting_t *root, int short
 static void check_model(struct loader *L, const struct model_spec *m, const config_t *cfg,
                         int shorthand)
 {
+    /* Every stream that has arrivals needs a group with a skill for it (after any
+     * self-service escalation), or its contacts would wait unseen. */
+    int nt = model_total_intervals(m);
+    for (int c = 0; c < m->n_channels; c++)
+        for (int s = 0; s < m->n_segments; s++) {
+            double total = 0;
+            for (int i = 0; i < nt; i++)
+                total += m->channels[c].rate_per_s[(size_t)s * nt + i];
+            if (total <= 0) continue;
+            const struct self_service_spec *ss = &m->channels[c].self_service;
+            int q = ss->enabled && (ss->forced || m->segments[s].self_service) ? ss->escalate_to : c;
+            int served = 0;
+            for (int g = 0; g < m->n_groups; g++)
+                for (int k = 0; k < m->groups[g].n_skills; k++)
+                    if (m->groups[g].skills[k] == q &&
+                        (group_skill_segment(&m->groups[g], k) < 0 ||
+                         group_skill_segment(&m->groups[g], k) == s))
+                        served = 1;
+            if (served) continue;
+            char path[64];
+            snprintf(path, sizeof path, "channels.[%d]", q);
+            fail(L, config_lookup(cfg, path),
+                 "%s: no group has a skill for %s:%s, whose contacts arrive%s", path,
+                 m->channels[q].name, m->segments[s].name, q != c ? " by escalation" : "");
+        }
+    for (int g = 0; g < m->n_groups; g++)
+        for (int h = 0; h < g; h++)
+            if (strcmp(m->groups[g].name, m->groups[h].name) == 0) {
+                char path[64];
+                snprintf(path, sizeof path, "groups.[%d].name", g);
+                fail(L, config_lookup(cfg, path), "groups.[%d].name: duplicate group name '%s'", g,
+                     m->groups[g].name);
+            }
     if (m->mode != MODE_STEADY) return;
     for (int c = 0; c < m->n_channels; c++) {
         if (m->channels[c].patience.kind != DIST_NONE) continue;

@@ -41,6 +41,9 @@ const char *const metric_names[MET_N] = {
     "agents",
     "total",
     "utilisation",
+    "in_system_end",
+    "escalated_handled",
+    "escalated_abandoned",
 };
 
 static const char *const kind_names[CH_N_KINDS] = {"voice", "chat", "messaging", "email"};
@@ -204,6 +207,10 @@ void tally_metrics(const struct tally *t, enum channel_kind kind, double *v)
     v[MET_COST] = t->cost;
     for (int k = MET_SCHEDULED_AGENTS; k <= MET_UTILISATION; k++)
         v[k] = (double)NAN; /* filled by the simulator for the scopes they belong to */
+    v[MET_IN_SYSTEM_END] =
+        (double)(t->offered - t->handled - t->abandoned - t->balked - t->blocked);
+    v[MET_ESC_HANDLED] = (double)t->esc_handled;
+    v[MET_ESC_ABANDONED] = (double)t->esc_abandoned;
     for (int k = 0; k < MET_N; k++)
         if (!metric_applies(k, kind, 1) && !metric_applies(k, kind, 0)) v[k] = (double)NAN;
 }

@@ -230,6 +230,9 @@ enum metric {
     MET_COST_AGENTS, /* total, groups: paid agent-hours at the groups' hourly costs */
     MET_COST_TOTAL,  /* total: contacts' and agents' costs */
     MET_UTILISATION, /* group skills: agent time on the skill's contacts over floor time */
+    MET_IN_SYSTEM_END, /* offered to agents and not finished when the run ended */
+    MET_ESC_HANDLED,   /* escalated from self-service, then handled */
+    MET_ESC_ABANDONED, /* escalated from self-service, then abandoned */
     MET_N
 };
 

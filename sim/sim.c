@@ -41,6 +41,9 @@
 #include <time.h>
 
 #define NIL     UINT32_MAX
+/* Past this many contacts in the system a replication is runaway, not a result: stop with a
+ * message before memory runs out (about 150 bytes each). */
+#define SIM_MAX_IN_SYSTEM 10000000
 #define DAY_S   86400.0
 
 /* Event kinds, and their priorities at equal times: staffing changes first (an arrival at an
@@ -1260,7 +1263,11 @@ static void handle_arrival(struct rep *r, int stream)
     ct->id = (uint64_t)serial;
     ct->cls = counted ? interval_of(m, t) * r->nc + c : -1;
     r->arrivals++;
-    r->in_system++;
+    if (++r->in_system > SIM_MAX_IN_SYSTEM)
+        die("replication %d: more than %d contacts in the system at t = %.0f s: the model is "
+            "unstable (arrivals outpace the agents and abandonment); check the load or add "
+            "patience",
+            r->rep_index, SIM_MAX_IN_SYSTEM, t);
     COUNT(r, ct, arrived);
     if (counted) r->counted_open++;
     schedule_arrival(r, stream, t);
@@ -1335,23 +1342,42 @@ static void log_header(FILE *f)
           f);
 }
 
+/* A text field, quoted (RFC 4180) only when it holds a comma, a quote or a line break. */
+static void log_text(FILE *f, const char *text)
+{
+    if (strpbrk(text, ",\"\r\n") == NULL) {
+        fputs(text, f);
+        return;
+    }
+    fputc('"', f);
+    for (const char *p = text; *p; p++) {
+        if (*p == '"') fputc('"', f);
+        fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
 /* One row for a counted contact that has just finished (times with %.17g, exact doubles). */
 static void log_contact(const struct rep *r, const struct contact *ct, enum outcome outcome)
 {
     const struct model_spec *m = r->m;
     double t = now_s(r);
-    fprintf(r->log, "%d,%llu,%llu,%s,%s,%.17g,", r->rep_index, (unsigned long long)ct->id,
-            (unsigned long long)ct->id, m->segments ? m->segments[ct->segment].name : "default",
-            m->channels[ct->channel].name, ct->arrival_s);
+    fprintf(r->log, "%d,%llu,%llu,", r->rep_index, (unsigned long long)ct->id,
+            (unsigned long long)ct->id);
+    log_text(r->log, m->segments ? m->segments[ct->segment].name : "default");
+    fputc(',', r->log);
+    log_text(r->log, m->channels[ct->channel].name);
+    fprintf(r->log, ",%.17g,", ct->arrival_s);
     if (outcome == OUT_DEFLECTED || outcome == OUT_GAVE_UP)
         fputs(",,,,,,", r->log); /* never queued */
     else
         fprintf(r->log, "%.17g,", ct->queue_s);
     if (outcome == OUT_HANDLED) {
         const struct agent *a = &r->agents[ct->agent];
-        fprintf(r->log, "%.17g,,%.17g,%.17g,%.17g,%.17g,%s,%u,", ct->answer_s,
-                ct->answer_s - ct->queue_s, ct->worked_s, ct->wrap_s, t, m->groups[a->group].name,
-                ct->agent - r->groups[a->group].first_agent);
+        fprintf(r->log, "%.17g,,%.17g,%.17g,%.17g,%.17g,", ct->answer_s,
+                ct->answer_s - ct->queue_s, ct->worked_s, ct->wrap_s, t);
+        log_text(r->log, m->groups[a->group].name);
+        fprintf(r->log, ",%u,", ct->agent - r->groups[a->group].first_agent);
     } else if (outcome == OUT_ABANDONED) {
         fprintf(r->log, ",%.17g,%.17g,,,%.17g,,,", t, t - ct->queue_s, t);
     } else if (outcome == OUT_BALKED || outcome == OUT_BLOCKED) {
@@ -1359,7 +1385,9 @@ static void log_contact(const struct rep *r, const struct contact *ct, enum outc
     } else {
         fprintf(r->log, "%.17g,,,", t);
     }
-    fprintf(r->log, "%s,%s,%.17g\n", outcome_names[outcome], m->channels[ct->front].name,
+    fprintf(r->log, "%s,", outcome_names[outcome]);
+    log_text(r->log, m->channels[ct->front].name);
+    fprintf(r->log, ",%.17g\n",
             ct->escalated || outcome == OUT_DEFLECTED || outcome == OUT_GAVE_UP
                 ? ct->queue_s - ct->arrival_s
                 : 0.0);
