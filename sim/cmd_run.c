@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void usage(FILE *out)
@@ -157,9 +158,26 @@ int cmd_run(int argc, char **argv)
     }
     diag_fini(&d);
 
-    struct outfile log = {NULL, NULL, NULL};
+    /* Every output is opened (as its temporary file) before simulating, so an unwritable path
+     * fails at once instead of after the run. */
+    struct outfile log = {NULL, NULL, NULL}, json = {NULL, NULL, NULL};
     if (log_path != NULL && outfile_open(&log, log_path) != 0) {
         warn("cannot write '%s':", log_path);
+        model_spec_free(&m);
+        status = EXIT_RUNTIME;
+        goto done;
+    }
+    if (json_path != NULL && outfile_open(&json, json_path) != 0) {
+        warn("cannot write '%s':", json_path);
+        outfile_abort(&log);
+        model_spec_free(&m);
+        status = EXIT_RUNTIME;
+        goto done;
+    }
+    if (csv_dir != NULL && mkdir(csv_dir, 0777) != 0 && errno != EEXIST) {
+        warn("cannot create '%s':", csv_dir);
+        outfile_abort(&log);
+        outfile_abort(&json);
         model_spec_free(&m);
         status = EXIT_RUNTIME;
         goto done;
@@ -174,16 +192,10 @@ int cmd_run(int argc, char **argv)
         status = EXIT_RUNTIME;
     }
     if (json_path != NULL) {
-        struct outfile o;
-        if (outfile_open(&o, json_path) != 0) {
+        report_json(json.f, &meta, &m, r);
+        if (outfile_commit(&json) != 0) {
             warn("cannot write '%s':", json_path);
             status = EXIT_RUNTIME;
-        } else {
-            report_json(o.f, &meta, &m, r);
-            if (outfile_commit(&o) != 0) {
-                warn("cannot write '%s':", json_path);
-                status = EXIT_RUNTIME;
-            }
         }
     }
     if (csv_dir != NULL && report_csv(csv_dir, &m, r) != 0) status = EXIT_RUNTIME;

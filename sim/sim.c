@@ -1676,7 +1676,8 @@ static int rep_finished(const struct rep *r)
     if (m->mode == MODE_STEADY)
         return r->serial >= m->warmup_contacts + m->contacts && r->counted_open == 0;
     /* Agents stay on after the last close while real-time work is pending or in hand. */
-    return r->final_closed && r->on_duty_total == 0 && r->shrinking_total == 0;
+    return r->final_closed && r->on_duty_total == 0 && r->shrinking_total == 0 &&
+           r->counted_in_ss == 0;
 }
 
 static void rep_simulate(struct rep *r)

@@ -114,3 +114,8 @@ check "multiskill.cfg runs" test "$(status_of "$CCSIM" run configs/multiskill.cf
 check "multiskill.cfg reports its groups" grep -q '"tech specialists": {' "$tmp/ms.json"
 check "multiskill.cfg reports utilisation per skill" grep -q '"tech:english": {' "$tmp/ms.json"
 check "multiskill.cfg reports agent cost" grep -q '"agents": {' "$tmp/ms.json"
+
+# An unwritable output fails before the simulation, with exit 1 and the path named.
+check "unwritable --json exits 1" test "$(status_of "$CCSIM" run configs/erlang.cfg --json "$tmp/no/such/dir/x.json")" = 1
+check "unwritable --json is named" grep -q "cannot write '$tmp/no/such/dir/x.json'" "$tmp/err"
+check "unwritable --json prints no report" test ! -s "$tmp/out"
