@@ -6,6 +6,7 @@
  * Empirical resamples the listed values with equal weights (a bootstrap of observed durations). */
 #include "dist.h"
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sf_gamma.h>
 #include <math.h>
@@ -123,6 +124,33 @@ double dist_draw(const struct dist *d, gsl_rng *r)
         return gsl_ran_weibull(r, d->p1, d->p2);
     case DIST_EMPIRICAL:
         return d->values[gsl_rng_uniform_int(r, d->n_values)];
+    case DIST_NONE:
+    case DIST_N_KINDS:
+        break;
+    }
+    return HUGE_VAL;
+}
+
+double dist_quantile(const struct dist *d, double u)
+{
+    switch (d->kind) {
+    case DIST_EXPONENTIAL:
+        return gsl_cdf_exponential_Pinv(u, d->mean_s);
+    case DIST_DETERMINISTIC:
+        return d->mean_s;
+    case DIST_UNIFORM:
+        return gsl_cdf_flat_Pinv(u, d->min_s, d->max_s);
+    case DIST_LOGNORMAL:
+        return gsl_cdf_lognormal_Pinv(u, d->p1, d->p2);
+    case DIST_GAMMA:
+    case DIST_ERLANG:
+        return gsl_cdf_gamma_Pinv(u, d->p1, d->p2);
+    case DIST_WEIBULL:
+        return gsl_cdf_weibull_Pinv(u, d->p1, d->p2);
+    case DIST_EMPIRICAL: {
+        size_t i = (size_t)(u * (double)d->n_values);
+        return d->values[i < d->n_values ? i : d->n_values - 1];
+    }
     case DIST_NONE:
     case DIST_N_KINDS:
         break;

@@ -46,6 +46,10 @@ const char *dist_prepare(struct dist *d);
 /* One draw, >= 0.  d must have been prepared; DIST_NONE returns +infinity (never happens). */
 double dist_draw(const struct dist *d, gsl_rng *r);
 
+/* The u-quantile (0 < u < 1) of a prepared distribution: the draw made by inversion, for
+ * randomness tied to a contact rather than to a stream's order (see rng_contact_uniform). */
+double dist_quantile(const struct dist *d, double u);
+
 /* Exact mean and squared coefficient of variation of a prepared distribution. */
 double dist_mean(const struct dist *d);
 double dist_scv(const struct dist *d);

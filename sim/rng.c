@@ -23,6 +23,14 @@ uint64_t rng_stream_seed(uint64_t master, uint64_t rep, unsigned purpose, uint64
     return h;
 }
 
+double rng_contact_uniform(uint64_t master, uint64_t rep, unsigned purpose, uint64_t contact,
+                           uint64_t k)
+{
+    uint64_t h = rng_mix64(rng_stream_seed(master, rep, purpose, contact) ^ rng_mix64(k));
+    /* 53 random bits, offset by half a step so the result is never 0 or 1. */
+    return ((double)(h >> 11) + 0.5) * 0x1.0p-53;
+}
+
 gsl_rng *rng_alloc(void)
 {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);

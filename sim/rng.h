@@ -32,6 +32,13 @@ uint64_t rng_mix64(uint64_t x);
 /* The seed of stream (master, rep, purpose, index). */
 uint64_t rng_stream_seed(uint64_t master, uint64_t rep, unsigned purpose, uint64_t index);
 
+/* A uniform in (0, 1) that belongs to one contact: a hash of (master, rep, purpose, contact id,
+ * k), so it does not depend on when or in which order it is asked for.  Used for randomness
+ * drawn after arrival (wrap-up, later messaging exchanges), which would otherwise shift with
+ * staffing. */
+double rng_contact_uniform(uint64_t master, uint64_t rep, unsigned purpose, uint64_t contact,
+                           uint64_t k);
+
 /* Caller owns the generator (gsl_rng_free). */
 gsl_rng *rng_alloc(void);
 /* Re-seeds r as stream (master, rep, purpose, index). */

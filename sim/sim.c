@@ -1432,7 +1432,9 @@ static double draw_wrapup(struct rep *r, uint32_t a, const struct contact *ct)
 {
     const struct group_spec *gs = &r->m->groups[r->agents[a].group];
     if (gs->wrapup == NULL || gs->wrapup[ct->skill].kind == DIST_NONE) return 0;
-    return dist_draw(&gs->wrapup[ct->skill], r->rng[RNG_WRAPUP][ct->channel]);
+    /* The contact's own uniform, so its wrap-up does not depend on who else was served. */
+    double u = rng_contact_uniform(r->m->seed, (uint64_t)r->rep_index, RNG_WRAPUP, ct->id, 0);
+    return dist_quantile(&gs->wrapup[ct->skill], u);
 }
 
 static void handle_service_end(struct rep *r, uint32_t k, uint32_t tag)
@@ -1443,12 +1445,17 @@ static void handle_service_end(struct rep *r, uint32_t k, uint32_t tag)
     uint32_t a = ct->agent;
     if (--ct->exchanges_left > 0) {
         release(r, a, k);
-        /* Messaging: the customer is away; the next exchange's work is drawn now. */
+        /* Messaging: the customer is away.  The next exchange's work and this away time come
+         * from the contact's own uniforms, indexed by exchange, so they do not shift with
+         * staffing (common random numbers). */
         int c = ct->channel;
+        uint64_t rep = (uint64_t)r->rep_index, x = ct->exchanges_left;
         ct->state = C_AWAY;
         r->away[c]++;
-        ct->work_s = dist_draw(&ch->service, r->rng[RNG_SERVICE][c]);
-        double away = dist_draw(&ch->reply_delay, r->rng[RNG_REPLY][c]);
+        ct->work_s = dist_quantile(&ch->service,
+                                   rng_contact_uniform(r->m->seed, rep, RNG_SERVICE, ct->id, x));
+        double away = dist_quantile(&ch->reply_delay,
+                                    rng_contact_uniform(r->m->seed, rep, RNG_REPLY, ct->id, x));
         cal_push(&r->cal, now_s(r) + away, ev_prio[EV_REPLY], EV_REPLY, k, ct->gen);
     } else {
         ct->wrap_s = draw_wrapup(r, a, ct);
