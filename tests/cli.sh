@@ -119,3 +119,7 @@ check "multiskill.cfg reports agent cost" grep -q '"agents": {' "$tmp/ms.json"
 check "unwritable --json exits 1" test "$(status_of "$CCSIM" run configs/erlang.cfg --json "$tmp/no/such/dir/x.json")" = 1
 check "unwritable --json is named" grep -q "cannot write '$tmp/no/such/dir/x.json'" "$tmp/err"
 check "unwritable --json prints no report" test ! -s "$tmp/out"
+
+# The routing examples run.
+check "overflow.cfg runs" test "$(status_of "$CCSIM" run configs/overflow.cfg --reps 3 --quiet)" = 0
+check "priority.cfg runs" test "$(status_of "$CCSIM" run configs/priority.cfg --reps 3 --quiet)" = 0
