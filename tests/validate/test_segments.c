@@ -21,8 +21,8 @@
 #include <gsl/gsl_errno.h>
 #include <string.h>
 
-/* Checks in the family: deflection 6, busyness 4, blocking 1, shares 5. */
-#define FAMILY 16
+/* Checks in the family: deflection 6, busyness 4, blocking 1, shares 5, choices 2. */
+#define FAMILY 18
 static double level(void)
 {
     return 1 - 0.01 / FAMILY;
@@ -324,7 +324,46 @@ static void test_shares(int quick)
     struct model_spec m;
     if (!CHECK(load_text(text, &m) == 0, "shares model loads")) return;
     if (quick) m.replications = 3;
-    struct results *r = sim_run(&m, NULL);
+    FILE *log = tmpfile();
+    struct sim_hooks hooks = {NULL, NULL, log};
+    struct results *r = sim_run(&m, &hooks);
+    /* Channel choice within each segment, from the log's segment and arrival channel. */
+    double on_voice[3][30] = {{0}}, arrived[3][30] = {{0}};
+    rewind(log);
+    char row[1024];
+    if (fgets(row, sizeof row, log) == NULL) row[0] = '\0';
+    while (fgets(row, sizeof row, log)) {
+        char *f[20];
+        int nf = 0;
+        f[nf++] = row;
+        for (char *p = row; *p && nf < 20; p++)
+            if (*p == ',' || *p == '\n') {
+                *p = '\0';
+                f[nf++] = p + 1;
+            }
+        if (nf < 18) continue;
+        int rep = atoi(f[0]), sg = f[3][0] - 'a';
+        if (rep >= 30 || sg < 0 || sg > 2) continue;
+        arrived[sg][rep]++;
+        if (strcmp(f[16], "voice") == 0) on_voice[sg][rep]++;
+    }
+    fclose(log);
+    const double choice[] = {0.7, 0.1, 1.0};
+    for (int sg = 0; sg < 3 && !quick; sg++) {
+        double v[30], mv, hv;
+        for (int k = 0; k < m.replications; k++)
+            v[k] = on_voice[sg][k] / arrived[sg][k];
+        char what[120];
+        snprintf(what, sizeof what, "segment %c chooses voice with probability %.1f", 'a' + sg,
+                 choice[sg]);
+        if (sg == 2) {
+            interval(v, m.replications, &mv, &hv);
+            CHECK(mv == 1, what); /* a choice of 1 is exact */
+        } else {
+            interval(v, m.replications, &mv, &hv);
+            check_in(what, mv, hv, choice[sg]);
+        }
+    }
     const double share[] = {0.5, 0.3, 0.2};
     const double voice = 0.5 * 0.7 + 0.3 * 0.1 + 0.2 * 1.0;
     double frac[30], mean, half;
