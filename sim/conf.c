@@ -72,6 +72,7 @@ static const struct key schema[] = {
     {"channels.[].kind", K_STR, 0, 0},
     {"channels.[].max_waiting", K_INT, 0, 1e9},
     {"channels.[].priority", K_NUM, -1e9, 1e9},
+    {"channels.[].interrupts", K_STRS, 0, 0},
     {"channels.[].priority_per_s", K_NUM, 0, 1e9},
     {"channels.[].max_lines", K_INT, 1, 1e9},
     {"channels.[].balking", K_GROUP, 0, 0},
@@ -881,6 +882,32 @@ static void load_routing(struct loader *L, const config_setting_t *root, struct 
         }
 }
 
+/* interrupts: the channels whose contacts this channel's contacts may put aside (email). */
+static void load_interrupts(struct loader *L, const config_setting_t *cs, struct model_spec *m,
+                            int c)
+{
+    const config_setting_t *list = child(cs, "interrupts");
+    if (list == NULL || !type_ok(list, K_STRS)) return;
+    char path[256];
+    path_of(list, path, sizeof path);
+    if (!channel_kind_real_time(m->channels[c].kind)) {
+        fail(L, list, "%s: only real-time channels interrupt", path);
+        return;
+    }
+    m->channels[c].interrupts = xcalloc((size_t)m->n_channels, sizeof(int));
+    for (int i = 0; i < config_setting_length(list); i++) {
+        const char *name = config_setting_get_string_elem(list, (unsigned)i);
+        int d = channel_index(m, name);
+        if (d < 0)
+            fail(L, list, "%s: no channel named '%s'", path, name);
+        else if (m->channels[d].kind != CH_EMAIL)
+            fail(L, list, "%s: '%s' is not an email channel; only deferred work is interrupted",
+                 path, name);
+        else
+            m->channels[c].interrupts[d] = 1;
+    }
+}
+
 /* Blocking (lines, waiting places), balking, and prices. */
 static void load_queue_limits(struct loader *L, const config_setting_t *cs, struct channel_spec *ch)
 {
@@ -1459,6 +1486,8 @@ static void load_general(struct loader *L, const config_setting_t *root, struct 
         load_self_service(L, ss, m, c);
     }
     load_busyness(L, root, m);
+    for (int c = 0; c < m->n_channels; c++)
+        load_interrupts(L, config_setting_get_elem(chans, (unsigned)c), m, c);
     if (L->errors == 0) split_rates(L, root, m);
 }
 

@@ -44,6 +44,7 @@ const char *const metric_names[MET_N] = {
     "in_system_end",
     "escalated_handled",
     "escalated_abandoned",
+    "interrupted",
 };
 
 static const char *const kind_names[CH_N_KINDS] = {"voice", "chat", "messaging", "email"};
@@ -91,6 +92,7 @@ void model_spec_free(struct model_spec *m)
         dist_fini(&m->channels[c].exchanges);
         dist_fini(&m->channels[c].reply_delay);
         dist_fini(&m->channels[c].self_service.time);
+        free(m->channels[c].interrupts);
         free(m->channels[c].self_service.label);
         free(m->channels[c].self_service.success);
     }
@@ -144,6 +146,7 @@ void tally_add(struct tally *into, const struct tally *from)
     into->blocked += from->blocked;
     into->esc_handled += from->esc_handled;
     into->esc_abandoned += from->esc_abandoned;
+    into->interrupted += from->interrupted;
     into->ss_time_s += from->ss_time_s;
     into->cost += from->cost;
     into->offered += from->offered;
@@ -211,6 +214,7 @@ void tally_metrics(const struct tally *t, enum channel_kind kind, double *v)
         (double)(t->offered - t->handled - t->abandoned - t->balked - t->blocked);
     v[MET_ESC_HANDLED] = (double)t->esc_handled;
     v[MET_ESC_ABANDONED] = (double)t->esc_abandoned;
+    v[MET_INTERRUPTED] = (double)t->interrupted;
     for (int k = 0; k < MET_N; k++)
         if (!metric_applies(k, kind, 1) && !metric_applies(k, kind, 0)) v[k] = (double)NAN;
 }

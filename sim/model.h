@@ -69,6 +69,9 @@ struct channel_spec {
     double cost_per_contact;  /* currency per handled contact */
     double cost_per_minute;   /* currency per minute of agent work */
     int busyness_group;    /* 1 + index into model_spec.busyness; 0 none */
+    int *interrupts;       /* per channel: 1 when this channel's contacts may interrupt an
+                            * agent's contact of that channel (which resumes later); owned,
+                            * NULL none */
     double priority;       /* base of a waiting contact's score (higher is served first) */
     double priority_per_s; /* score gained per second waited */
 };
@@ -233,6 +236,7 @@ enum metric {
     MET_IN_SYSTEM_END, /* offered to agents and not finished when the run ended */
     MET_ESC_HANDLED,   /* escalated from self-service, then handled */
     MET_ESC_ABANDONED, /* escalated from self-service, then abandoned */
+    MET_INTERRUPTED,   /* times the channel's contacts were put down for another channel's */
     MET_N
 };
 
@@ -245,6 +249,7 @@ struct tally {
     uint64_t deflected, escalated, gave_up_ss, in_ss; /* self-service outcomes; used it */
     uint64_t balked, blocked;
     uint64_t esc_handled, esc_abandoned; /* escalated contacts' outcomes at the agents */
+    uint64_t interrupted;       /* put down for a contact of a channel that may interrupt */
     double ss_time_s;           /* time spent in self-service, s */
     double cost;                /* currency */
     uint64_t offered, handled, abandoned; /* offered: reached an agent queue */

@@ -83,6 +83,8 @@ struct contact {
     double wrap_s;     /* after-contact work the agent does once the customer has gone, s */
     double overflow_s; /* the longest route-step wait reached by an overflow event, s */
     double next_overflow_s; /* the step wait of the pending overflow event, s */
+    double end_s;      /* when the current service ends, s */
+    double rate;       /* duration per unit of work content in the current service */
     double balk_u;     /* uniform draw deciding a balk, drawn at arrival */
     uint64_t id;       /* arrival serial number in the replication */
     uint32_t gen;      /* bumped when assigned or freed: invalidates pending timers */
@@ -123,6 +125,7 @@ struct agent {
     uint8_t leaving;     /* off duty once its hands are empty */
     uint8_t shrinking;   /* off the floor for a shrinkage period */
     uint32_t gen;        /* bumped at each idle start: invalidates a pending shrinkage check */
+    uint32_t in_hand;    /* the voice or email contact held (when exclusive) */
     double debt_s;       /* shrinkage owed, s, as of debt_since */
     double debt_since;   /* start of the current floor period, s */
 };
@@ -138,7 +141,8 @@ struct group_run {
     uint32_t first_agent;     /* agents [first_agent, first_agent + pool) belong to the group */
     uint32_t pool;            /* most agents the group ever has on duty */
     int K;                    /* concurrency */
-    struct agent_list *lists; /* K buckets by load, then the leaving list */
+    struct agent_list *lists; /* K buckets by load, the leaving list, then agents busy with a
+                               * contact another channel may interrupt */
     uint32_t *off;            /* stack of off-duty agents */
     uint32_t n_off;
     int target;               /* agents the schedule wants on duty now */
@@ -158,6 +162,7 @@ struct rep {
     int ns;                 /* segments */
     int has_balking;        /* some channel balks: draw the balking uniform for every arrival */
     int has_overflow;       /* some route step waits before its group may serve */
+    uint8_t *interruptible; /* per channel: some channel may interrupt its contacts */
     struct cal cal;
     struct contact *contacts;
     uint32_t n_slots, free_head;
@@ -250,7 +255,7 @@ static struct rep *rep_alloc(const struct model_spec *m)
         gr->first_agent = n_agents;
         gr->pool = (uint32_t)pool;
         gr->K = m->groups[g].concurrency;
-        gr->lists = xcalloc((size_t)gr->K + 1, sizeof *gr->lists);
+        gr->lists = xcalloc((size_t)gr->K + 2, sizeof *gr->lists);
         gr->off = xcalloc((size_t)pool, sizeof(uint32_t));
         n_agents += (uint32_t)pool;
     }
@@ -264,6 +269,10 @@ static struct rep *rep_alloc(const struct model_spec *m)
     r->waiting = xcalloc((size_t)nc, sizeof(uint32_t));
     r->class_routes = xcalloc((size_t)nc * ns, sizeof *r->class_routes);
     r->n_class_routes = xcalloc((size_t)nc * ns, sizeof(int));
+    r->interruptible = xcalloc((size_t)nc, 1);
+    for (int c = 0; c < nc; c++)
+        for (int d = 0; m->channels[c].interrupts && d < nc; d++)
+            if (m->channels[c].interrupts[d]) r->interruptible[d] = 1;
     for (size_t i = 0; m->eligible_after_s && i < (size_t)nc * ns * ng; i++)
         if (m->eligible_after_s[i] > 0) r->has_overflow = 1;
     r->class_after = xcalloc((size_t)nc * ns, sizeof *r->class_after);
@@ -364,6 +373,7 @@ static void rep_free(struct rep *r)
     free(r->after);
     free(r->n_class_routes);
     free(r->waiting);
+    free(r->interruptible);
     free(r->queues);
     for (int c = 0; c < r->nc; c++)
         free(r->routes[c]);
@@ -458,6 +468,24 @@ static void queue_push(struct rep *r, uint32_t k)
     else
         q->head = k;
     q->tail = k;
+    q->len++;
+}
+
+/* Puts a contact back at the head of its queue: an interrupted contact resumes first. */
+static void queue_push_front(struct rep *r, uint32_t k)
+{
+    struct contact *ct = &r->contacts[k];
+    struct queue *q = &r->queues[class_of(r, ct)];
+    r->waiting[ct->channel]++;
+    ct->state = C_WAITING;
+    ct->enqueue_s = ct->queue_s; /* its place is its first arrival in the queue */
+    ct->prev = NIL;
+    ct->next = q->head;
+    if (q->head != NIL)
+        r->contacts[q->head].prev = k;
+    else
+        q->tail = k;
+    q->head = k;
     q->len++;
 }
 
@@ -589,6 +617,8 @@ static void agent_place(struct rep *r, uint32_t a)
         list_append(r, a, K);
     else if (!ag->exclusive && ag->load < K)
         list_append(r, a, ag->load);
+    else if (ag->exclusive && r->interruptible[r->contacts[ag->in_hand].channel])
+        list_append(r, a, K + 1);
 }
 
 /* ==== Assignments ==== */
@@ -639,8 +669,11 @@ static void assign(struct rep *r, uint32_t a, uint32_t k, int skill)
         duration *= gs->slowdown[ag->load - 1];
     } else {
         ag->exclusive = 1;
+        ag->in_hand = k;
     }
     ct->worked_s += duration;
+    ct->end_s = t + duration;
+    ct->rate = ct->work_s > 0 ? duration / ct->work_s : 1; /* agent s per s of work content */
     cal_push(&r->cal, t + duration, ev_prio[EV_SERVICE_END], EV_SERVICE_END, k, ct->gen);
 }
 
@@ -1185,6 +1218,8 @@ static double balk_probability(const struct rep *r, int c)
     return -expm1(-w / ch->balk_scale_s);
 }
 
+static int interrupt_for(struct rep *r, uint32_t k);
+
 /* A contact reaches the agents of its channel: answered at once, blocked (no line or waiting
  * place), balking at the predicted wait, or waiting. */
 static void join_agents(struct rep *r, uint32_t k)
@@ -1204,6 +1239,7 @@ static void join_agents(struct rep *r, uint32_t k)
         return;
     }
     if (route_contact(r, k)) return;
+    if (ch->interrupts != NULL && interrupt_for(r, k)) return;
     if (ch->limit_waiting && (int)r->waiting[c] >= ch->max_waiting) {
         COUNT(r, ct, blocked);
         contact_lost(r, k, OUT_BLOCKED);
@@ -1219,6 +1255,41 @@ static void join_agents(struct rep *r, uint32_t k)
     if (ct->patience_s < HUGE_VAL)
         cal_push(&r->cal, t + ct->patience_s, ev_prio[EV_PATIENCE], EV_PATIENCE, k, ct->gen);
     if (r->has_overflow) schedule_overflow(r, k);
+}
+
+/* A contact of a channel that may interrupt takes an agent of one of its route's groups from a
+ * contact it may interrupt (the one put down longest ago first); that contact goes back to the
+ * head of its queue with the work it has left.  Returns 0 when no such agent exists.
+ * O(steps). */
+static int interrupt_for(struct rep *r, uint32_t k)
+{
+    struct contact *ct = &r->contacts[k];
+    const int *may = r->m->channels[ct->channel].interrupts;
+    int q = class_of(r, ct);
+    for (int i = 0; i < r->n_class_routes[q]; i++) {
+        if (r->class_after[q][i] > 0) continue;
+        int g = r->class_routes[q][2 * i];
+        struct group_run *gr = &r->groups[g];
+        for (uint32_t a = gr->lists[gr->K + 1].head; a != NIL; a = r->agents[a].next) {
+            uint32_t e = r->agents[a].in_hand;
+            struct contact *ec = &r->contacts[e];
+            if (!may[ec->channel]) continue;
+            double left = ec->end_s - now_s(r);
+            ec->worked_s -= left;
+            ec->work_s = left / ec->rate;
+            ec->gen++; /* its service end is now stale */
+            if (ec->cls >= 0) {
+                r->tallies[ec->cls].interrupted++;
+                r->seg_tallies[ec->segment].interrupted++;
+            }
+            release(r, a, e);
+            queue_push_front(r, e);
+            assign(r, a, k, r->class_routes[q][2 * i + 1]);
+            agent_place(r, a);
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* Whether an arrival of segment s on channel c meets the channel's self-service front. */
@@ -1437,11 +1508,12 @@ static double draw_wrapup(struct rep *r, uint32_t a, const struct contact *ct)
     return dist_quantile(&gs->wrapup[ct->skill], u);
 }
 
-static void handle_service_end(struct rep *r, uint32_t k, uint32_t tag)
+/* Returns 0 for the stale end of an interrupted service. */
+static int handle_service_end(struct rep *r, uint32_t k, uint32_t tag)
 {
     struct contact *ct = &r->contacts[k];
     const struct channel_spec *ch = &r->m->channels[ct->channel];
-    SIM_ENSURE(ct->gen == tag && ct->state == C_SERVICE);
+    if (ct->gen != tag || ct->state != C_SERVICE) return 0;
     uint32_t a = ct->agent;
     if (--ct->exchanges_left > 0) {
         release(r, a, k);
@@ -1480,12 +1552,13 @@ static void handle_service_end(struct rep *r, uint32_t k, uint32_t tag)
             ct->state = C_WRAP;
             cal_push(&r->cal, now_s(r) + ct->wrap_s, ev_prio[EV_WRAP_END], EV_WRAP_END, k,
                      ct->gen);
-            return;
+            return 1;
         }
         release(r, a, k);
         contact_done(r, k);
     }
     agent_fill(r, a);
+    return 1;
 }
 
 static void handle_wrap_end(struct rep *r, uint32_t k, uint32_t tag)
@@ -1617,7 +1690,7 @@ static void rep_reset(struct rep *r, int rep_index)
     r->busy_total_since = 0;
     for (int g = 0; g < ng; g++) {
         struct group_run *gr = &r->groups[g];
-        for (int l = 0; l <= gr->K; l++) {
+        for (int l = 0; l <= gr->K + 1; l++) {
             gr->lists[l].head = gr->lists[l].tail = NIL;
             gr->lists[l].n = 0;
         }
@@ -1708,7 +1781,10 @@ static void rep_simulate(struct rep *r)
             handle_arrival(r, (int)ev.index);
             break;
         case EV_SERVICE_END:
-            handle_service_end(r, ev.index, ev.tag);
+            if (!handle_service_end(r, ev.index, ev.tag)) {
+                r->stale++;
+                continue;
+            }
             break;
         case EV_PATIENCE:
             if (!handle_patience(r, ev.index, ev.tag)) {
