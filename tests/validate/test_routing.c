@@ -54,6 +54,8 @@ static void against_erlang_a(const char *label, const struct results *r, int sco
 /* One parsed row of the call log. */
 struct row {
     int rep;
+    long id;
+    double handle;
     char segment[32], channel[32], group[32], outcome[32];
     double arrival, queued, answer, abandon, end;
 };
@@ -80,6 +82,8 @@ static struct row *read_log(FILE *log, int *n)
         if (*n == cap) rows = xrealloc(rows, (size_t)(cap *= 2) * sizeof *rows);
         struct row *w = &rows[(*n)++];
         w->rep = atoi(f[0]);
+        w->id = atol(f[1]);
+        w->handle = f[10][0] ? atof(f[10]) : 0;
         snprintf(w->segment, sizeof w->segment, "%s", f[3]);
         snprintf(w->channel, sizeof w->channel, "%s", f[4]);
         snprintf(w->group, sizeof w->group, "%s", f[13]);
@@ -271,6 +275,73 @@ static void test_reservation(void)
     model_spec_free(&m);
 }
 
+/* ==== 4. Interruption ==== */
+
+#define INTERRUPT_TEXT                                                                             \
+    "mode = \"day\"; seed = 31; replications = 4;\n"                                               \
+    "day = { start = \"08:00\"; end = \"16:00\"; interval_min = 60; };\n"                          \
+    "channels = (\n"                                                                               \
+    "  { name = \"voice\"; arrivals_per_hour = 50.0; %s\n"                                         \
+    "    service = { dist = \"exponential\"; mean_s = 240.0; };\n"                                 \
+    "    patience = { dist = \"exponential\"; mean_s = 90.0; }; },\n"                              \
+    "  { name = \"email\"; kind = \"email\"; arrivals_per_hour = 30.0;\n"                          \
+    "    service = { dist = \"lognormal\"; mean_s = 600.0; cv = 0.8; }; } );\n"                    \
+    "groups = ( { name = \"team\"; skills = ( { skill = \"voice\"; }, { skill = \"email\"; proficiency = 1.3; } );\n" \
+    "             agents = 6; } );\n"
+
+static struct row *interrupt_run(int interrupts, int *n, double *voice_wait, double *count)
+{
+    char text[4096];
+    snprintf(text, sizeof text, INTERRUPT_TEXT,
+             interrupts ? "interrupts = [ \"email\" ];" : "");
+    struct model_spec m;
+    if (load_text(text, &m) != 0) return NULL;
+    FILE *log = tmpfile();
+    struct sim_hooks hooks = {NULL, NULL, log};
+    struct results *r = sim_run(&m, &hooks);
+    *voice_wait = r->summary[MET_N + MET_WAIT_MEAN].mean;
+    *count = r->summary[2 * MET_N + MET_INTERRUPTED].mean;
+    struct row *rows = read_log(log, n);
+    fclose(log);
+    results_free(r);
+    model_spec_free(&m);
+    return rows;
+}
+
+/* The handle time of every email, interrupted or not, is its work content: with common random
+ * numbers an email has the same work in both runs, so the runs' handle times must agree. */
+static void test_interruption(void)
+{
+    int na = 0, nb = 0;
+    double wa, wb, ca, cb;
+    struct row *a = interrupt_run(0, &na, &wa, &ca), *b = interrupt_run(1, &nb, &wb, &cb);
+    if (!CHECK(a != NULL && b != NULL, "interruption models load")) return;
+    /* Handle times by (replication, contact id) from the plain run. */
+    enum { CAP = 20000 };
+    static double plain[4][CAP];
+    for (int i = 0; i < na; i++)
+        if (strcmp(a[i].channel, "email") == 0 && strcmp(a[i].outcome, "handled") == 0 &&
+            a[i].id < CAP)
+            plain[a[i].rep][a[i].id] = a[i].handle;
+    int compared = 0, off = 0;
+    for (int i = 0; i < nb; i++) {
+        if (strcmp(b[i].channel, "email") != 0 || strcmp(b[i].outcome, "handled") != 0) continue;
+        double want = b[i].id < CAP ? plain[b[i].rep][b[i].id] : 0;
+        if (want == 0) continue;
+        compared++;
+        if (fabs(b[i].handle - want) > 1e-12 * want) off++;
+    }
+    char desc[200];
+    snprintf(desc, sizeof desc, "%d emails: handle time equals work content to 1e-12 (%g interruptions a day)",
+             compared, cb);
+    CHECK(compared > 300 && cb > 10 && off == 0, desc);
+    snprintf(desc, sizeof desc, "voice waits drop with interruption: %.3g s against %.3g s", wb, wa);
+    CHECK(wb < wa, desc);
+    CHECK(ca == 0, "no interruption without the key");
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     gsl_set_error_handler(ccsim_gsl_handler);
@@ -278,5 +349,6 @@ int main(void)
     test_overflow(quick);
     test_priority();
     test_reservation();
+    test_interruption();
     return check_summary();
 }
