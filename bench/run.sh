@@ -19,3 +19,7 @@ printf '{"bench":"erlang_a_100_agents_load_0.95","contacts":%s,"events":%s,"stal
     "$contacts" "$events" "$stale" "$wall" "$cps" "$eps" "$rss"
 awk -v c="$cps" -v e="$eps" -v r="$rss" -v w="$wall" 'BEGIN {
     printf "erlang A, 100 agents, load 0.95, 10.1 M contacts: %.2f M contacts/s, %.2f M events/s, peak RSS %.1f MiB, %.2f s\n", c / 1e6, e / 1e6, r / 1024, w }'
+# Multi-skill: cost per event should not grow with the number of agents.
+for agents in 200 2000 20000; do
+    bash bench/multiskill.sh "$bin" "$agents" 10000000
+done
