@@ -147,6 +147,9 @@ static const struct key schema[] = {
     {"groups.[].shrinkage", K_NUM, 0, 0.95},
     {"groups.[].shrinkage_period_min", K_NUM, 1.0 / 60, 1440},
     {"groups.[].cost_per_hour", K_NUM, 0, BIG},
+    {"groups.[].occupancy_cap", K_NUM, 0.01, 1},
+    {"groups.[].occupancy_cap_period_min", K_NUM, 1.0 / 60, 1440},
+    {"groups.[].occupancy_cap_pause_s", K_NUM, 1e-3, 86400},
     {"groups.[].reserve", K_GROUP, 0, 0},
     {"groups.[].reserve.channel", K_STR, 0, 0},
     {"groups.[].reserve.agents", K_INT, 1, 1e7},
@@ -1261,6 +1264,12 @@ static void load_group_people(struct loader *L, const config_setting_t *gs, stru
     get_num(L, gs, "shrinkage_period_min", &minutes, 0);
     gr->shrinkage_period_s = minutes * 60;
     get_num(L, gs, "cost_per_hour", &gr->cost_per_hour, 0);
+    double period_min = 30;
+    gr->cap_pause_s = 30;
+    get_num(L, gs, "occupancy_cap", &gr->occupancy_cap, 0);
+    get_num(L, gs, "occupancy_cap_period_min", &period_min, 0);
+    get_num(L, gs, "occupancy_cap_pause_s", &gr->cap_pause_s, 0);
+    gr->cap_period_s = period_min * 60;
     const config_setting_t *list = child(gs, "shifts");
     if (list == NULL || config_setting_type(list) != CONFIG_TYPE_LIST) return;
     if (m->mode != MODE_DAY) {

@@ -129,6 +129,10 @@ struct group_spec {
     double shrinkage;      /* fraction of floor time spent off the floor (meetings, coaching) */
     double shrinkage_period_s; /* length of one such period, s */
     double cost_per_hour;  /* currency per paid agent-hour (on duty or in shrinkage) */
+    double occupancy_cap;  /* 0 none; else agents pause while the group's recent occupancy is
+                            * above it */
+    double cap_period_s;   /* time constant of the recent occupancy (exponential average), s */
+    double cap_pause_s;    /* length of one idle pause, s */
     int reserve_channel;   /* 1 + channel index the group keeps agents free for; 0 none */
     int reserve_agents;    /* an agent takes another channel's contact only if this many of the
                             * group stay idle afterwards */

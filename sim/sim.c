@@ -61,9 +61,10 @@ enum ev_kind {
     EV_ARRIVAL,
     EV_SHRINK_DUE,
     EV_SHRINK_END,
-    EV_OVERFLOW
+    EV_OVERFLOW,
+    EV_PAUSE_END
 };
-static const unsigned ev_prio[] = {0, 1, 2, 2, 3, 4, 5, 6, 1, 1, 3};
+static const unsigned ev_prio[] = {0, 1, 2, 2, 3, 4, 5, 6, 1, 1, 3, 1};
 
 enum contact_state { C_FREE, C_WAITING, C_SERVICE, C_AWAY, C_SELF_SERVICE, C_WRAP };
 
@@ -124,6 +125,7 @@ struct agent {
     uint8_t on_duty;     /* on the floor */
     uint8_t leaving;     /* off duty once its hands are empty */
     uint8_t shrinking;   /* off the floor for a shrinkage period */
+    uint8_t paused;      /* on the floor, idle and not taking work (occupancy cap) */
     uint32_t gen;        /* bumped at each idle start: invalidates a pending shrinkage check */
     uint32_t in_hand;    /* the voice or email contact held (when exclusive) */
     double debt_s;       /* shrinkage owed, s, as of debt_since */
@@ -152,6 +154,8 @@ struct group_run {
     int shrinking;            /* agents in a shrinkage period */
     int busy;                 /* agents holding at least one contact */
     double staffed_since;     /* last change of on_duty, target, plan or shrinking, s */
+    double recent_occupancy;  /* exponential average of busy / on the floor, as of
+                               * staffed_since (occupancy cap) */
     struct change *sched;     /* this replication's schedule, by time */
     int n_sched, cap_sched;
 };
@@ -539,6 +543,12 @@ static void flush_staffed(struct rep *r, int g)
     r->plan_s[i] += gr->plan * dt;
     r->paid_s[i] += (gr->on_duty + gr->shrinking) * dt;
     r->group_busy_s[i] += gr->busy * dt;
+    const struct group_spec *gs = &r->m->groups[g];
+    if (gs->occupancy_cap > 0 && dt > 0) {
+        /* Exact for the piecewise-constant busy fraction since the last change. */
+        double f = gr->on_duty > 0 ? (double)gr->busy / gr->on_duty : 0;
+        gr->recent_occupancy = f + (gr->recent_occupancy - f) * exp(-dt / gs->cap_period_s);
+    }
     gr->staffed_since = t;
 }
 
@@ -822,6 +832,40 @@ static uint32_t pick_contact(const struct rep *r, int g, int load, int *skill)
 
 static int maybe_shrink(struct rep *r, uint32_t a, int due);
 
+static void agent_fill(struct rep *r, uint32_t a);
+
+/* Occupancy cap: while the group's recent occupancy is above the cap, a free agent pauses (on
+ * the floor, idle, taking nothing) for cap_pause_s before its next contact.  Returns 1 when it
+ * paused. */
+static int maybe_pause(struct rep *r, uint32_t a)
+{
+    struct agent *ag = &r->agents[a];
+    const struct group_spec *gs = &r->m->groups[ag->group];
+    if (gs->occupancy_cap <= 0) return 0;
+    flush_staffed(r, (int)ag->group);
+    const struct group_run *gr = &r->groups[ag->group];
+    /* Paused when the recent occupancy is above the cap, or when taking a contact now would put
+     * more than the cap's share of the floor busy at once (so the time average cannot drift
+     * above the cap between two decisions). */
+    int over_now = gr->busy + 1 > gs->occupancy_cap * gr->on_duty;
+    if (gr->recent_occupancy <= gs->occupancy_cap && !over_now) return 0;
+    list_remove(r, a);
+    ag->paused = 1;
+    ag->gen++;
+    cal_push(&r->cal, now_s(r) + gs->cap_pause_s, ev_prio[EV_PAUSE_END], EV_PAUSE_END, a, ag->gen);
+    return 1;
+}
+
+/* Returns 0 for a stale pause end (the agent left the floor meanwhile). */
+static int handle_pause_end(struct rep *r, uint32_t a, uint32_t tag)
+{
+    struct agent *ag = &r->agents[a];
+    if (ag->gen != tag || !ag->paused) return 0;
+    ag->paused = 0;
+    agent_fill(r, a);
+    return 1;
+}
+
 /* An on-duty agent whose hands have room: leaves if the schedule has shrunk, else fills its
  * capacity from the queues, else waits on its bucket (or, after a close with nothing left to
  * follow, goes off). */
@@ -843,6 +887,7 @@ static void agent_fill(struct rep *r, uint32_t a)
     }
     /* A shrinkage period that fell due while the agent was busy starts now, at full length. */
     if (ag->load == 0 && !r->closed && maybe_shrink(r, a, 0)) return;
+    if (ag->load == 0 && maybe_pause(r, a)) return;
     while (!ag->exclusive && ag->load < gr->K) {
         int skill = -1;
         uint32_t k = pick_contact(r, g, ag->load, &skill);
@@ -1010,6 +1055,7 @@ static int maybe_shrink(struct rep *r, uint32_t a, int due)
     list_remove(r, a);
     flush_staffed(r, (int)ag->group);
     ag->debt_s = debt > period ? debt - period : 0;
+    ag->paused = 0;
     ag->on_duty = 0;
     ag->shrinking = 1;
     gr->on_duty--;
@@ -1069,6 +1115,10 @@ static int route_contact(struct rep *r, uint32_t k)
         for (int load = 0; load < top; load++) {
             uint32_t a = gr->lists[load].head;
             if (a == NIL || !reservation_allows(r, g, ct->channel, load == 0)) continue;
+            const struct group_spec *gs = &r->m->groups[g];
+            if (load == 0 && gs->occupancy_cap > 0 &&
+                gr->busy + 1 > gs->occupancy_cap * gr->on_duty)
+                break; /* the cap holds this group's idle agents back */
             if (ct->state == C_WAITING) queue_unlink(r, k);
             assign(r, a, k, r->class_routes[q][2 * i + 1]);
             agent_place(r, a);
@@ -1696,6 +1746,7 @@ static void rep_reset(struct rep *r, int rep_index)
         }
         gr->on_duty = gr->target = gr->release_pending = 0;
         gr->plan = gr->shrinking = gr->busy = 0;
+        gr->recent_occupancy = 0;
         rng_seed_stream(r->rng_absence[g], m->seed, (uint64_t)rep_index, RNG_ABSENCE, (uint64_t)g);
         rng_seed_stream(r->rng_shrink[g], m->seed, (uint64_t)rep_index, RNG_SHRINKAGE,
                         (uint64_t)g);
@@ -1706,7 +1757,7 @@ static void rep_reset(struct rep *r, int rep_index)
         for (uint32_t a = gr->pool; a-- > 0;) {
             struct agent *ag = &r->agents[gr->first_agent + a];
             ag->load = 0;
-            ag->exclusive = ag->on_duty = ag->leaving = ag->shrinking = 0;
+            ag->exclusive = ag->on_duty = ag->leaving = ag->shrinking = ag->paused = 0;
             ag->list = -1;
             gr->off[gr->n_off++] = gr->first_agent + a;
         }
@@ -1812,6 +1863,12 @@ static void rep_simulate(struct rep *r)
             break;
         case EV_SHRINK_END:
             handle_shrink_end(r, ev.index, ev.tag);
+            break;
+        case EV_PAUSE_END:
+            if (!handle_pause_end(r, ev.index, ev.tag)) {
+                r->stale++;
+                continue;
+            }
             break;
         case EV_OVERFLOW:
             if (!handle_overflow(r, ev.index, ev.tag)) {

@@ -342,6 +342,31 @@ static void test_interruption(void)
     free(b);
 }
 
+/* ==== 5. Occupancy cap ==== */
+
+static void test_occupancy_cap(int quick)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "mode = \"steady\"; seed = 3; replications = %d;\n"
+             "steady = { contacts = %d; warmup_contacts = 20000; };\n"
+             "channels = ( { name = \"voice\"; arrivals_per_hour = 1300.0;\n"
+             "  service = { dist = \"exponential\"; mean_s = 180.0; };\n"
+             "  patience = { dist = \"exponential\"; mean_s = 120.0; }; } );\n"
+             "groups = ( { name = \"team\"; skills = [ \"voice\" ]; agents = 50; %s } );\n",
+             quick ? 3 : 20, quick ? 20000 : 200000, "occupancy_cap = 0.8;");
+    struct model_spec m;
+    if (!CHECK(load_text(text, &m) == 0, "occupancy cap model loads")) return;
+    struct results *r = sim_run(&m, NULL);
+    const struct stat_summary *o = &r->summary[results_group_scope(&m, 0, 0) * MET_N + MET_OCCUPANCY];
+    char desc[160];
+    snprintf(desc, sizeof desc, "load 1.3 with an occupancy cap of 0.8: occupancy %.5f +- %.2g <= 0.8",
+             o->mean, o->ci95);
+    CHECK(o->mean <= 0.8 + o->ci95 && o->mean > 0.7, desc);
+    results_free(r);
+    model_spec_free(&m);
+}
+
 int main(void)
 {
     gsl_set_error_handler(ccsim_gsl_handler);
@@ -350,5 +375,6 @@ int main(void)
     test_priority();
     test_reservation();
     test_interruption();
+    test_occupancy_cap(quick);
     return check_summary();
 }
