@@ -111,6 +111,8 @@ static const struct key schema[] = {
     {"segments.[].self_service", K_BOOL, 0, 0},
     {"segments.[].value", K_NUM, 0, BIG},
     {"segments.[].priority", K_NUM, -1e9, 1e9},
+    {"segments.[].arrivals_per_hour", K_GROUP, 0, 0},
+    {"segments.[].arrivals_per_hour.*", K_NUMS, 0, BIG},
     {"routing", K_LIST, 0, 0},
     {"routing.[]", K_GROUP, 0, 0},
     {"routing.[].channel", K_STR, 0, 0},
@@ -1020,6 +1022,13 @@ static void load_segments(struct loader *L, const config_setting_t *root, struct
             else if (config_setting_type(e) == CONFIG_TYPE_GROUP)
                 load_dist(L, e, &seg->patience[c]);
         }
+        const config_setting_t *own = child(ss, "arrivals_per_hour");
+        for (int i = 0; own && i < config_setting_length(own); i++) {
+            const config_setting_t *e = config_setting_get_elem(own, (unsigned)i);
+            if (channel_index(m, config_setting_name(e)) < 0)
+                fail(L, e, "%s.arrivals_per_hour.%s: no channel named '%s'", path,
+                     config_setting_name(e), config_setting_name(e));
+        }
         const config_setting_t *choice = child(ss, "channel_choice");
         if (choice != NULL && !demand)
             fail(L, choice, "%s.channel_choice: only with 'demand' (otherwise each channel has its "
@@ -1141,6 +1150,19 @@ static void split_rates(struct loader *L, const config_setting_t *root, struct m
         struct channel_spec *ch = &m->channels[c];
         double *split = xcalloc((size_t)S * nt, sizeof *split);
         for (int s = 0; s < S; s++) {
+            /* A segment's own curve for this channel replaces its share of the channel's. */
+            const config_setting_t *own =
+                list ? child(child(config_setting_get_elem(list, (unsigned)s), "arrivals_per_hour"),
+                             ch->name)
+                     : NULL;
+            if (own != NULL) {
+                double *v = get_per_interval(L, config_setting_parent(own), ch->name,
+                                             m->n_intervals, m->n_days, 1);
+                for (int i = 0; v && i < nt; i++)
+                    split[s * nt + i] = v[i] / 3600;
+                free(v);
+                continue;
+            }
             double share = m->segments[s].share;
             if (total != NULL) {
                 const config_setting_t *choice =

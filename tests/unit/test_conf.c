@@ -8,6 +8,9 @@
 #include <gsl/gsl_errno.h>
 #include <string.h>
 
+/* A load that should succeed; reports the failure as a check. */
+#define CHECK_INT_OK(rc) check_report((rc) == 0, __FILE__, __LINE__, "curves model loads")
+
 static void write_file(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");
@@ -183,6 +186,32 @@ static void test_shorthand_is_general_model(void)
     diag_fini(&d);
 }
 
+/* A segment's own curve replaces its share of the channel's curve; the others keep theirs. */
+static void test_segment_curves(void)
+{
+    write_file("build/test_conf_curves.cfg",
+               "mode = \"day\";\n"
+               "day = { start = \"08:00\"; end = \"10:00\"; interval_min = 60; };\n"
+               "segments = ( { name = \"a\"; share = 0.25; },\n"
+               "             { name = \"b\"; share = 0.75; arrivals_per_hour = { voice = [ 36.0, 72.0 ]; }; } );\n"
+               "channels = ( { name = \"voice\"; arrivals_per_hour = [ 100.0, 200.0 ];\n"
+               "  service = { dist = \"exponential\"; mean_s = 100.0; }; } );\n"
+               "groups = ( { name = \"g\"; skills = [ \"voice\" ]; agents = 2; } );\n");
+    struct model_spec m;
+    struct diag d;
+    diag_init(&d);
+    int rc = conf_load("build/test_conf_curves.cfg", NULL, 0, &m, &d);
+    diag_print(&d, stdout);
+    diag_fini(&d);
+    if (!CHECK_INT_OK(rc)) return;
+    const double *r = m.channels[0].rate_per_s; /* [segment][interval], per second */
+    CHECK_NEAR(r[0], 100.0 * 0.25 / 3600, 1e-15, "segment a: its share of the channel's curve");
+    CHECK_NEAR(r[1], 200.0 * 0.25 / 3600, 1e-15, "segment a: second interval");
+    CHECK_NEAR(r[2], 36.0 / 3600, 1e-15, "segment b: its own curve");
+    CHECK_NEAR(r[3], 72.0 / 3600, 1e-15, "segment b: its own curve, second interval");
+    model_spec_free(&m);
+}
+
 int main(void)
 {
     gsl_set_error_handler(ccsim_gsl_handler);
@@ -190,5 +219,6 @@ int main(void)
     test_general_form();
     test_every_problem_reported();
     test_shorthand_is_general_model();
+    test_segment_curves();
     return check_summary();
 }
