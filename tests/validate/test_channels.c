@@ -10,6 +10,7 @@
  * 4. Two days of email: the backlog at the close of day 1 is the backlog at the opening of day 2.
  * Conservation per channel is checked by the engine at the end of every replication. */
 #include "check.h"
+#include "testlib.h"
 #include "erlang.h"
 #include "model.h"
 #include "stats.h"
@@ -255,13 +256,7 @@ static void check_email_never_jumps_voice(FILE *log, int *n_emails, int *violati
     int rep_seen = -1;
     while (fgets(line, sizeof line, log)) {
         char *f[17];
-        int nf = 0;
-        f[nf++] = line;
-        for (char *p = line; *p && nf < 17; p++)
-            if (*p == ',') {
-                *p = '\0';
-                f[nf++] = p + 1;
-            }
+        int nf = testlib_fields(line, f, 17);
         if (nf < 16) continue;
         int rep = atoi(f[0]);
         if (rep != rep_seen) {

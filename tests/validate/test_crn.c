@@ -2,6 +2,7 @@
  * customers: the same arrival times, handle times, messaging exchanges and away times, and the
  * same wrap-up, contact by contact (compared through the call log).  And the results differ. */
 #include "check.h"
+#include "testlib.h"
 #include "conf.h"
 #include "model.h"
 #include "util.h"
@@ -55,13 +56,7 @@ static int run(int agents, struct seen *out, int cap, double *mean_wait)
     if (fgets(line, sizeof line, log) == NULL) line[0] = '\0';
     while (fgets(line, sizeof line, log)) {
         char *x[20];
-        int nf = 0;
-        x[nf++] = line;
-        for (char *p = line; *p && nf < 20; p++)
-            if (*p == ',') {
-                *p = '\0';
-                x[nf++] = p + 1;
-            }
+        int nf = testlib_fields(line, x, 20);
         if (nf < 16) continue;
         int i = atoi(x[0]) * (cap / 2) + atoi(x[1]);
         if (i >= cap) continue;

@@ -9,6 +9,7 @@
  * breaks give the hand-computed net staffing; wrap-up is part of the busy time, and a zero
  * wrap-up changes nothing. */
 #include "check.h"
+#include "testlib.h"
 #include "conf.h"
 #include "erlang.h"
 #include "model.h"
@@ -28,17 +29,7 @@ static double level(void)
 
 static int load_text(const char *text, struct model_spec *m)
 {
-    const char *path = "build/test_groups.cfg";
-    FILE *f = fopen(path, "w");
-    SIM_ENSURE(f != NULL);
-    fputs(text, f);
-    fclose(f);
-    struct diag d;
-    diag_init(&d);
-    int rc = conf_load(path, NULL, 0, m, &d);
-    diag_print(&d, stdout);
-    diag_fini(&d);
-    return rc;
+    return testlib_load(text, "build/test_groups.cfg", m);
 }
 
 static double half_width(const struct stat_summary *s)
@@ -146,13 +137,7 @@ static void test_pooling(int quick)
     if (fgets(line, sizeof line, log) == NULL) line[0] = '\0';
     while (fgets(line, sizeof line, log)) {
         char *f[20];
-        int nf = 0;
-        f[nf++] = line;
-        for (char *p = line; *p && nf < 20; p++)
-            if (*p == ',') {
-                *p = '\0';
-                f[nf++] = p + 1;
-            }
+        int nf = testlib_fields(line, f, 20);
         if (nf < 16 || strcmp(f[15], "handled") != 0) continue;
         handled++;
         if ((strcmp(f[3], "north") == 0) != (strcmp(f[13], "n") == 0)) crossed++;
@@ -300,13 +285,7 @@ static void test_wrapup(void)
     if (fgets(line, sizeof line, log) == NULL) line[0] = '\0';
     while (fgets(line, sizeof line, log)) {
         char *f[20];
-        int nf = 0;
-        f[nf++] = line;
-        for (char *p = line; *p && nf < 20; p++)
-            if (*p == ',') {
-                *p = '\0';
-                f[nf++] = p + 1;
-            }
+        int nf = testlib_fields(line, f, 20);
         if (nf < 16 || strcmp(f[15], "handled") != 0) continue;
         work[atoi(f[0])] += atof(f[10]) + atof(f[11]);
         wraps += atof(f[11]);

@@ -6,6 +6,7 @@
  * before waiting X s; no standard contact starts while a premium one waits; no agent of a group
  * reserving agents for voice takes an email unless enough of the group stay idle. */
 #include "check.h"
+#include "testlib.h"
 #include "conf.h"
 #include "erlang.h"
 #include "model.h"
@@ -20,17 +21,7 @@
 
 static int load_text(const char *text, struct model_spec *m)
 {
-    const char *path = "build/test_routing.cfg";
-    FILE *f = fopen(path, "w");
-    SIM_ENSURE(f != NULL);
-    fputs(text, f);
-    fclose(f);
-    struct diag d;
-    diag_init(&d);
-    int rc = conf_load(path, NULL, 0, m, &d);
-    diag_print(&d, stdout);
-    diag_fini(&d);
-    return rc;
+    return testlib_load(text, "build/test_routing.cfg", m);
 }
 
 static void against_erlang_a(const char *label, const struct results *r, int scope,
@@ -71,13 +62,7 @@ static struct row *read_log(FILE *log, int *n)
     if (fgets(line, sizeof line, log) == NULL) return rows;
     while (fgets(line, sizeof line, log)) {
         char *f[20];
-        int nf = 0;
-        f[nf++] = line;
-        for (char *p = line; *p && nf < 20; p++)
-            if (*p == ',' || *p == '\n') {
-                *p = '\0';
-                f[nf++] = p + 1;
-            }
+        int nf = testlib_fields(line, f, 20);
         if (nf < 16) continue;
         if (*n == cap) rows = xrealloc(rows, (size_t)(cap *= 2) * sizeof *rows);
         struct row *w = &rows[(*n)++];

@@ -11,6 +11,7 @@
  * Exact checks: every arrival is counted once (deflected, gave up, handled, abandoned, balked,
  * blocked, or still in the system) in every replication of a model using all of it. */
 #include "check.h"
+#include "testlib.h"
 #include "conf.h"
 #include "erlang.h"
 #include "model.h"
@@ -31,17 +32,7 @@ static double level(void)
 /* Loads a config written to a temporary file, as users write them. */
 static int load_text(const char *text, struct model_spec *m)
 {
-    const char *path = "build/test_segments.cfg";
-    FILE *f = fopen(path, "w");
-    SIM_ENSURE(f != NULL);
-    fputs(text, f);
-    fclose(f);
-    struct diag d;
-    diag_init(&d);
-    int rc = conf_load(path, NULL, 0, m, &d);
-    diag_print(&d, stdout);
-    diag_fini(&d);
-    return rc;
+    return testlib_load(text, "build/test_segments.cfg", m);
 }
 
 /* Mean and Student-t half-width at the family level of per-replication values v[0..n). */
@@ -185,13 +176,7 @@ static void test_identity(void)
     if (fgets(row, sizeof row, log) == NULL) row[0] = '\0';
     while (fgets(row, sizeof row, log)) {
         char *f[20];
-        int nf = 0;
-        f[nf++] = row;
-        for (char *p = row; *p && nf < 20; p++)
-            if (*p == ',') {
-                *p = '\0';
-                f[nf++] = p + 1;
-            }
+        int nf = testlib_fields(row, f, 20);
         if (nf < 16 || strcmp(f[4], "voice") != 0 || strcmp(f[15], "handled") != 0) continue;
         minutes[atoi(f[0])] += (atof(f[10]) + atof(f[11])) / 60;
     }
@@ -334,13 +319,7 @@ static void test_shares(int quick)
     if (fgets(row, sizeof row, log) == NULL) row[0] = '\0';
     while (fgets(row, sizeof row, log)) {
         char *f[20];
-        int nf = 0;
-        f[nf++] = row;
-        for (char *p = row; *p && nf < 20; p++)
-            if (*p == ',' || *p == '\n') {
-                *p = '\0';
-                f[nf++] = p + 1;
-            }
+        int nf = testlib_fields(row, f, 20);
         if (nf < 18) continue;
         int rep = atoi(f[0]), sg = f[3][0] - 'a';
         if (rep >= 30 || sg < 0 || sg > 2) continue;
