@@ -73,6 +73,11 @@ static const struct key schema[] = {
     {"channels.[].max_waiting", K_INT, 0, 1e9},
     {"channels.[].priority", K_NUM, -1e9, 1e9},
     {"channels.[].interrupts", K_STRS, 0, 0},
+    {"channels.[].transfer", K_GROUP, 0, 0},
+    {"channels.[].transfer.to", K_STR, 0, 0},
+    {"channels.[].transfer.probability", K_NUM, 0, 1},
+    {"channels.[].transfer.mode", K_STR, 0, 0},
+    {"channels.[].transfer.consult_s", K_NUM, 0, BIG},
     {"channels.[].priority_per_s", K_NUM, 0, 1e9},
     {"channels.[].max_lines", K_INT, 1, 1e9},
     {"channels.[].balking", K_GROUP, 0, 0},
@@ -887,6 +892,38 @@ static void load_routing(struct loader *L, const config_setting_t *root, struct 
         }
 }
 
+/* transfer: after service, a contact moves on to another channel with a probability. */
+static void load_transfer(struct loader *L, const config_setting_t *cs, struct model_spec *m, int c)
+{
+    const config_setting_t *t = child(cs, "transfer");
+    if (t == NULL || config_setting_type(t) != CONFIG_TYPE_GROUP) return;
+    char path[256];
+    path_of(t, path, sizeof path);
+    struct channel_spec *ch = &m->channels[c];
+    const char *to = get_str(L, t, "to", 1), *mode = get_str(L, t, "mode", 0);
+    get_num(L, t, "probability", &ch->transfer_p, 1);
+    int d = to ? channel_index(m, to) : -1;
+    if (to != NULL && d < 0) {
+        fail(L, child(t, "to"), "%s.to: no channel named '%s'", path, to);
+        return;
+    }
+    if (d == c) {
+        fail(L, child(t, "to"), "%s.to: a channel cannot transfer to itself", path);
+        return;
+    }
+    if (d >= 0 && (m->channels[d].kind == CH_MESSAGING || ch->kind == CH_MESSAGING)) {
+        fail(L, t, "%s: messaging conversations are not transferred", path);
+        return;
+    }
+    if (mode != NULL && strcmp(mode, "warm") != 0 && strcmp(mode, "cold") != 0) {
+        fail(L, child(t, "mode"), "%s.mode: 'cold' or 'warm' expected, got '%s'", path, mode);
+        return;
+    }
+    ch->transfer_warm = mode != NULL && strcmp(mode, "warm") == 0;
+    if (ch->transfer_warm) get_num(L, t, "consult_s", &ch->consult_s, 1);
+    ch->transfer_to = d + 1;
+}
+
 /* interrupts: the channels whose contacts this channel's contacts may put aside (email). */
 static void load_interrupts(struct loader *L, const config_setting_t *cs, struct model_spec *m,
                             int c)
@@ -1517,8 +1554,10 @@ static void load_general(struct loader *L, const config_setting_t *root, struct 
         load_self_service(L, ss, m, c);
     }
     load_busyness(L, root, m);
-    for (int c = 0; c < m->n_channels; c++)
+    for (int c = 0; c < m->n_channels; c++) {
         load_interrupts(L, config_setting_get_elem(chans, (unsigned)c), m, c);
+        load_transfer(L, config_setting_get_elem(chans, (unsigned)c), m, c);
+    }
     if (L->errors == 0) split_rates(L, root, m);
 }
 

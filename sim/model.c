@@ -45,6 +45,7 @@ const char *const metric_names[MET_N] = {
     "escalated_handled",
     "escalated_abandoned",
     "interrupted",
+    "transferred",
 };
 
 static const char *const kind_names[CH_N_KINDS] = {"voice", "chat", "messaging", "email"};
@@ -147,6 +148,7 @@ void tally_add(struct tally *into, const struct tally *from)
     into->esc_handled += from->esc_handled;
     into->esc_abandoned += from->esc_abandoned;
     into->interrupted += from->interrupted;
+    into->transferred += from->transferred;
     into->ss_time_s += from->ss_time_s;
     into->cost += from->cost;
     into->offered += from->offered;
@@ -215,6 +217,7 @@ void tally_metrics(const struct tally *t, enum channel_kind kind, double *v)
     v[MET_ESC_HANDLED] = (double)t->esc_handled;
     v[MET_ESC_ABANDONED] = (double)t->esc_abandoned;
     v[MET_INTERRUPTED] = (double)t->interrupted;
+    v[MET_TRANSFERRED] = (double)t->transferred;
     for (int k = 0; k < MET_N; k++)
         if (!metric_applies(k, kind, 1) && !metric_applies(k, kind, 0)) v[k] = (double)NAN;
 }

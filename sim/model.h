@@ -69,6 +69,10 @@ struct channel_spec {
     double cost_per_contact;  /* currency per handled contact */
     double cost_per_minute;   /* currency per minute of agent work */
     int busyness_group;    /* 1 + index into model_spec.busyness; 0 none */
+    int transfer_to;       /* 1 + channel a handled contact is transferred to; 0 none */
+    double transfer_p;     /* P(transfer) after service */
+    int transfer_warm;     /* warm: the first agent stays for consult_s (cold: it re-queues) */
+    double consult_s;      /* warm transfer consult, s: both agents are busy for it */
     int *interrupts;       /* per channel: 1 when this channel's contacts may interrupt an
                             * agent's contact of that channel (which resumes later); owned,
                             * NULL none */
@@ -241,6 +245,7 @@ enum metric {
     MET_ESC_HANDLED,   /* escalated from self-service, then handled */
     MET_ESC_ABANDONED, /* escalated from self-service, then abandoned */
     MET_INTERRUPTED,   /* times the channel's contacts were put down for another channel's */
+    MET_TRANSFERRED,   /* handled, then transferred to another channel */
     MET_N
 };
 
@@ -254,6 +259,7 @@ struct tally {
     uint64_t balked, blocked;
     uint64_t esc_handled, esc_abandoned; /* escalated contacts' outcomes at the agents */
     uint64_t interrupted;       /* put down for a contact of a channel that may interrupt */
+    uint64_t transferred;       /* handled here, then transferred to another channel */
     double ss_time_s;           /* time spent in self-service, s */
     double cost;                /* currency */
     uint64_t offered, handled, abandoned; /* offered: reached an agent queue */

@@ -23,6 +23,7 @@ enum rng_purpose {
     RNG_WRAPUP = 8,   /* after-contact work, index = channel */
     RNG_ABSENCE = 9,  /* who is absent today, index = group */
     RNG_SHRINKAGE = 10, /* phase of each agent's shrinkage, index = group */
+    RNG_TRANSFER = 11, /* transfer decision and the new leg's work and patience (per contact) */
     RNG_N_PURPOSES
 };
 

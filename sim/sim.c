@@ -1558,6 +1558,8 @@ static double draw_wrapup(struct rep *r, uint32_t a, const struct contact *ct)
     return dist_quantile(&gs->wrapup[ct->skill], u);
 }
 
+static void transfer_contact(struct rep *r, uint32_t a, uint32_t k);
+
 /* Returns 0 for the stale end of an interrupted service. */
 static int handle_service_end(struct rep *r, uint32_t k, uint32_t tag)
 {
@@ -1581,6 +1583,9 @@ static int handle_service_end(struct rep *r, uint32_t k, uint32_t tag)
         cal_push(&r->cal, now_s(r) + away, ev_prio[EV_REPLY], EV_REPLY, k, ct->gen);
     } else {
         ct->wrap_s = draw_wrapup(r, a, ct);
+        uint64_t rep = (uint64_t)r->rep_index;
+        int transfer = ch->transfer_to > 0 &&
+                       rng_contact_uniform(r->m->seed, rep, RNG_TRANSFER, ct->id, 0) < ch->transfer_p;
         if (ct->cls >= 0) {
             struct tally *both[2];
             tallies_of(r, ct, both);
@@ -1590,10 +1595,15 @@ static int handle_service_end(struct rep *r, uint32_t k, uint32_t tag)
                 both[i]->handled++;
                 both[i]->cost += cost;
                 if (ct->escalated) both[i]->esc_handled++;
+                if (transfer) both[i]->transferred++;
                 if (ch->kind == CH_EMAIL && now_s(r) <= ct->arrival_s + ch->due_s)
                     both[i]->due_met++;
             }
-            if (r->log != NULL) log_contact(r, ct, OUT_HANDLED);
+            if (r->log != NULL && !transfer) log_contact(r, ct, OUT_HANDLED);
+        }
+        if (transfer) {
+            transfer_contact(r, a, k);
+            return 1;
         }
         r->handled++;
         if (ct->wrap_s > 0) {
@@ -1609,6 +1619,51 @@ static int handle_service_end(struct rep *r, uint32_t k, uint32_t tag)
     }
     agent_fill(r, a);
     return 1;
+}
+
+/* After service, the contact moves to another channel's queue.  The first agent keeps a hold (a
+ * slot of its own, not a customer) for the consult of a warm transfer plus its wrap-up; the
+ * contact's new work (and, warm, the consult) is drawn from its own uniforms, like its patience
+ * there, so common random numbers hold. */
+static void transfer_contact(struct rep *r, uint32_t a, uint32_t k)
+{
+    struct contact *ct = &r->contacts[k];
+    const struct model_spec *m = r->m;
+    const struct channel_spec *from = &m->channels[ct->channel];
+    int to = from->transfer_to - 1;
+    const struct channel_spec *ch = &m->channels[to];
+    double hold = (from->transfer_warm ? from->consult_s : 0) + ct->wrap_s;
+    if (hold > 0) {
+        uint32_t h = contact_alloc(r);
+        ct = &r->contacts[k]; /* the pool may have moved */
+        struct contact *hc = &r->contacts[h];
+        *hc = *ct;
+        hc->state = C_WRAP;
+        hc->gen++;
+        if (r->agents[a].exclusive) r->agents[a].in_hand = h;
+        cal_push(&r->cal, now_s(r) + hold, ev_prio[EV_WRAP_END], EV_WRAP_END, h, hc->gen);
+    } else {
+        release(r, a, k);
+    }
+    if (ct->cls >= 0 && ct->joined) r->open_by_channel[ct->channel]--;
+    uint64_t rep = (uint64_t)r->rep_index;
+    const struct dist *patience = m->segments && m->segments[ct->segment].patience[to].kind != DIST_NONE
+                                      ? &m->segments[ct->segment].patience[to]
+                                      : &ch->patience;
+    ct->work_s = dist_quantile(&ch->service, rng_contact_uniform(m->seed, rep, RNG_TRANSFER, ct->id, 1)) +
+                 (from->transfer_warm ? from->consult_s : 0);
+    ct->patience_s = patience->kind == DIST_NONE
+                         ? HUGE_VAL
+                         : dist_quantile(patience, rng_contact_uniform(m->seed, rep, RNG_TRANSFER, ct->id, 2));
+    ct->channel = (uint16_t)to;
+    if (ct->cls >= 0) ct->cls = ct->cls / r->nc * r->nc + to;
+    ct->answered = ct->joined = 0;
+    ct->exchanges_left = 1;
+    ct->wrap_s = ct->overflow_s = 0;
+    ct->gen++;
+    if (hold <= 0) agent_fill(r, a);
+    join_agents(r, k);
+    if (hold > 0) agent_fill(r, a);
 }
 
 static void handle_wrap_end(struct rep *r, uint32_t k, uint32_t tag)
@@ -1984,9 +2039,10 @@ static void rep_collect(struct rep *r, struct results *res, int rep_index)
         }
     /* Every counted arrival is in exactly one place: resolved or gone in self-service, handled,
      * abandoned, balked, blocked, or still in the system. */
-    SIM_ENSURE(sum.arrived == sum.deflected + sum.gave_up_ss + sum.handled + sum.abandoned +
-                                  sum.balked + sum.blocked + r->counted_open);
-    SIM_ENSURE(sum.arrived == sum.deflected + sum.gave_up_ss + sum.offered + r->counted_in_ss);
+    SIM_ENSURE(sum.arrived == sum.deflected + sum.gave_up_ss + sum.handled - sum.transferred +
+                                  sum.abandoned + sum.balked + sum.blocked + r->counted_open);
+    SIM_ENSURE(sum.arrived ==
+               sum.deflected + sum.gave_up_ss + sum.offered - sum.transferred + r->counted_in_ss);
 
     /* Run-level time sums cover the after-close bucket too in day mode (agents staffed and busy
      * on overtime); in steady mode that bucket is outside the measured window. */

@@ -16,8 +16,8 @@
 #include <gsl/gsl_errno.h>
 #include <string.h>
 
-/* Checks in the family: pooled 4, dedicated 2 x 4. */
-#define FAMILY 12
+/* Checks in the family: pooled 4, dedicated 2 x 4, transfers 1. */
+#define FAMILY 13
 
 static int load_text(const char *text, struct model_spec *m)
 {
@@ -352,6 +352,63 @@ static void test_occupancy_cap(int quick)
     model_spec_free(&m);
 }
 
+/* ==== 6. Transfers ==== */
+
+static void test_transfers(int quick)
+{
+    const char *text =
+        "mode = \"day\"; seed = 3; replications = 40;\n"
+        "day = { start = \"08:00\"; end = \"16:00\"; interval_min = 60; };\n"
+        "channels = (\n"
+        "  { name = \"sales\"; arrivals_per_hour = 80.0; service = { dist = \"exponential\"; mean_s = 200.0; };\n"
+        "    patience = { dist = \"exponential\"; mean_s = 300.0; };\n"
+        "    transfer = { to = \"support\"; probability = 0.25; mode = \"warm\"; consult_s = 30.0; }; },\n"
+        "  { name = \"support\"; arrivals_per_hour = 40.0; service = { dist = \"exponential\"; mean_s = 300.0; }; } );\n"
+        "groups = ( { name = \"s\"; skills = [ \"sales\" ]; agents = 6; },\n"
+        "           { name = \"t\"; skills = [ \"support\" ]; agents = 7; } );\n";
+    struct model_spec m;
+    if (!CHECK(load_text(text, &m) == 0, "transfer model loads")) return;
+    if (quick) m.replications = 3;
+    FILE *log = tmpfile();
+    struct sim_hooks hooks = {NULL, NULL, log};
+    struct results *r = sim_run(&m, &hooks);
+    /* Support's offered load rises by the transfers: (offered - own arrivals) / sales handled. */
+    double frac[40];
+    for (int k = 0; k < m.replications; k++)
+        frac[k] = (*results_value(r, k, 2, MET_OFFERED) - *results_value(r, k, 2, MET_ARRIVED)) /
+                  *results_value(r, k, 1, MET_HANDLED);
+    struct stat_summary s = stat_summarize(frac, (size_t)m.replications, 1);
+    double h = s.ci95 / stat_t_quantile(0.95, s.n) * stat_t_quantile(1 - 0.01 / FAMILY, s.n);
+    char desc[200];
+    snprintf(desc, sizeof desc, "transfers: support's extra offered load %.4f within %.3g of 0.25 x sales handled",
+             s.mean, h);
+    if (!quick) CHECK(fabs(s.mean - 0.25) <= h, desc);
+    /* Warm consults: every agent-second busy is a handled contact's work (the second agent's
+     * includes the consult) or a first agent's consult, exactly. */
+    int n = 0;
+    struct row *rows = read_log(log, &n);
+    double work[40] = {0};
+    for (int i = 0; i < n; i++)
+        if (strcmp(rows[i].outcome, "handled") == 0) work[rows[i].rep] += rows[i].handle;
+    for (int k = 0; k < m.replications; k++) {
+        double busy = 0;
+        for (int g = 0; g < 2; g++) {
+            int sc = results_group_scope(&m, g, 0);
+            busy += *results_value(r, k, sc, MET_OCCUPANCY) *
+                    (*results_value(r, k, sc, MET_STAFFED_AGENTS) * 8 * 3600 +
+                     *results_value(r, k, sc, MET_OVERTIME) + *results_value(r, k, sc, MET_OVERRUN));
+        }
+        double consults = 30.0 * *results_value(r, k, 1, MET_TRANSFERRED);
+        snprintf(desc, sizeof desc, "rep %d: busy time = work of handled contacts + first agents' consults", k);
+        CHECK_NEAR(busy, work[k] + consults, 1e-9, desc);
+        if (k >= 2) break;
+    }
+    free(rows);
+    fclose(log);
+    results_free(r);
+    model_spec_free(&m);
+}
+
 int main(void)
 {
     gsl_set_error_handler(ccsim_gsl_handler);
@@ -361,5 +418,6 @@ int main(void)
     test_reservation();
     test_interruption();
     test_occupancy_cap(quick);
+    test_transfers(quick);
     return check_summary();
 }
