@@ -68,6 +68,20 @@ int cli_parse_long(const char *s, long *out)
     return 0;
 }
 
+const char *cli_flag_value(int argc, char **argv, int *i, const char *name, int *missing)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0) return NULL;
+    if (a[n] == '=') return a + n + 1;
+    if (a[n] != '\0') return NULL;
+    if (*i + 1 >= argc) {
+        *missing = 1;
+        return NULL;
+    }
+    return argv[++*i];
+}
+
 int cli_split_override(const char *arg, struct conf_override *o)
 {
     const char *eq = strchr(arg, '=');

@@ -15,6 +15,11 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 int cli_parse_double(const char *s, double *out);
 int cli_parse_long(const char *s, long *out);
 
+/* The value of flag `name` at argv[*i], given as --name VALUE (then *i advances) or
+ * --name=VALUE; NULL when argv[*i] is another flag, or, with *missing set, when VALUE is
+ * missing. */
+const char *cli_flag_value(int argc, char **argv, int *i, const char *name, int *missing);
+
 /* Splits "KEY=VALUE" into o (path newly allocated, caller frees; value points into arg).
  * Returns -1 when there is no '=' or the key is empty. */
 struct conf_override;

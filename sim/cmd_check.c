@@ -31,22 +31,18 @@ int cmd_check(int argc, char **argv)
             usage(stdout);
             goto done;
         }
-        const char *v = NULL;
-        if (strcmp(a, "--set") == 0) {
-            if (i + 1 >= argc) {
-                status = cli_usage_error("check", "--set needs a value");
-                goto done;
-            }
-            v = argv[++i];
-        } else if (strncmp(a, "--set=", 6) == 0) {
-            v = a + 6;
-        } else if (a[0] == '-' && a[1] != '\0') {
+        int missing = 0;
+        const char *v = cli_flag_value(argc, argv, &i, "--set", &missing);
+        if (missing) {
+            status = cli_usage_error("check", "--set needs a value");
+            goto done;
+        } else if (v == NULL && a[0] == '-' && a[1] != '\0') {
             status = cli_usage_error("check", "unknown option '%s'", a);
             goto done;
-        } else if (config == NULL) {
+        } else if (v == NULL && config == NULL) {
             config = a;
             continue;
-        } else {
+        } else if (v == NULL) {
             status = cli_usage_error("check", "unexpected argument '%s' (one CONFIG only)", a);
             goto done;
         }

@@ -63,21 +63,6 @@ static void show_progress(void *ctx, double fraction, int done, int total)
     p->shown = 1;
 }
 
-/* Reads the value of --name VALUE or --name=VALUE at argv[*i]; NULL when absent. */
-static const char *flag_value(int argc, char **argv, int *i, const char *name, int *bad)
-{
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-    if (strncmp(a, name, n) != 0) return NULL;
-    if (a[n] == '=') return a + n + 1;
-    if (a[n] != '\0') return NULL;
-    if (*i + 1 >= argc) {
-        *bad = 1;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 int cmd_run(int argc, char **argv)
 {
     const char *config = NULL, *json_path = NULL, *csv_dir = NULL, *log_path = NULL;
@@ -95,27 +80,27 @@ int cmd_run(int argc, char **argv)
             return EXIT_OK;
         } else if (strcmp(a, "--quiet") == 0) {
             quiet = 1;
-        } else if ((v = flag_value(argc, argv, &i, "--reps", &bad)) != NULL) {
+        } else if ((v = cli_flag_value(argc, argv, &i, "--reps", &bad)) != NULL) {
             if (cli_parse_long(v, &reps) || reps < 1 || reps > 10000000) {
                 status = cli_usage_error("run", "--reps: integer from 1 to 10000000 expected, got '%s'", v);
                 goto done;
             }
-        } else if ((v = flag_value(argc, argv, &i, "--seed", &bad)) != NULL) {
+        } else if ((v = cli_flag_value(argc, argv, &i, "--seed", &bad)) != NULL) {
             if (cli_parse_long(v, &seed) || seed < 0) {
                 status = cli_usage_error("run", "--seed: integer >= 0 expected, got '%s'", v);
                 goto done;
             }
-        } else if ((v = flag_value(argc, argv, &i, "--set", &bad)) != NULL) {
+        } else if ((v = cli_flag_value(argc, argv, &i, "--set", &bad)) != NULL) {
             if (cli_split_override(v, &sets[n_sets]) != 0) {
                 status = cli_usage_error("run", "--set: KEY=VALUE expected, got '%s'", v);
                 goto done;
             }
             n_sets++;
-        } else if ((v = flag_value(argc, argv, &i, "--json", &bad)) != NULL) {
+        } else if ((v = cli_flag_value(argc, argv, &i, "--json", &bad)) != NULL) {
             json_path = v;
-        } else if ((v = flag_value(argc, argv, &i, "--csv", &bad)) != NULL) {
+        } else if ((v = cli_flag_value(argc, argv, &i, "--csv", &bad)) != NULL) {
             csv_dir = v;
-        } else if ((v = flag_value(argc, argv, &i, "--log", &bad)) != NULL) {
+        } else if ((v = cli_flag_value(argc, argv, &i, "--log", &bad)) != NULL) {
             log_path = v;
         } else if (bad) {
             status = cli_usage_error("run", "%s needs a value", a);

@@ -41,6 +41,13 @@
 #include <time.h>
 
 #define NIL     UINT32_MAX
+
+/* The purposes drawn in arrival order from one stream per channel.  Arrivals have a stream per
+ * (channel, segment), busyness, absence and shrinkage one per group, and wrap-up, later
+ * messaging exchanges and transfers use per-contact uniforms (rng_contact_uniform). */
+static const int channel_purposes[] = {RNG_SERVICE, RNG_PATIENCE, RNG_EXCHANGES,
+                                       RNG_SELF_SERVICE, RNG_BALK};
+#define N_CHANNEL_PURPOSES (sizeof channel_purposes / sizeof channel_purposes[0])
 /* Past this many contacts in the system a replication is runaway, not a result: stop with a
  * message before memory runs out (about 150 bytes each). */
 #define SIM_MAX_IN_SYSTEM 10000000
@@ -182,7 +189,8 @@ struct rep {
     int *n_class_routes;
     double *after;          /* [class][group]: wait before group may serve the class, -1 never */
     uint32_t *waiting;      /* per channel: contacts waiting, all segments */
-    gsl_rng **rng[RNG_N_PURPOSES]; /* per purpose, per channel */
+    gsl_rng **rng[RNG_N_PURPOSES]; /* per purpose, per channel; NULL for the purposes that are
+                                    * not drawn from channel streams */
     gsl_rng **rng_arrival;  /* per (channel, segment) stream */
     gsl_rng **rng_busy;     /* per busyness group */
     double *busy_factor;    /* [group][day] this replication's busyness */
@@ -312,7 +320,8 @@ static struct rep *rep_alloc(const struct model_spec *m)
             for (int s = 0; s < m->groups[g].n_skills; s++)
                 if (m->groups[g].skills[s] == c) r->routes[c][r->n_routes[c]++] = g;
     }
-    for (int p = 0; p < RNG_N_PURPOSES; p++) {
+    for (size_t i = 0; i < N_CHANNEL_PURPOSES; i++) {
+        int p = channel_purposes[i];
         r->rng[p] = xcalloc((size_t)nc, sizeof(gsl_rng *));
         for (int c = 0; c < nc; c++)
             r->rng[p][c] = rng_alloc();
@@ -381,7 +390,8 @@ static void rep_free(struct rep *r)
     free(r->queues);
     for (int c = 0; c < r->nc; c++)
         free(r->routes[c]);
-    for (int p = 0; p < RNG_N_PURPOSES; p++) {
+    for (size_t i = 0; i < N_CHANNEL_PURPOSES; i++) {
+        int p = channel_purposes[i];
         for (int c = 0; c < r->nc; c++)
             gsl_rng_free(r->rng[p][c]);
         free(r->rng[p]);
@@ -1771,10 +1781,9 @@ static void rep_reset(struct rep *r, int rep_index)
         r->busy_since[c] = r->slots_since[c] = 0;
         r->away[c] = 0;
         r->open_by_channel[c] = 0;
-        for (int p = 1; p < RNG_N_PURPOSES; p++)
-            if (p != RNG_BUSYNESS)
-                rng_seed_stream(r->rng[p][c], m->seed, (uint64_t)rep_index, (unsigned)p,
-                                (uint64_t)c);
+        for (size_t i = 0; i < N_CHANNEL_PURPOSES; i++)
+            rng_seed_stream(r->rng[channel_purposes[i]][c], m->seed, (uint64_t)rep_index,
+                            (unsigned)channel_purposes[i], (uint64_t)c);
     }
     for (int i = 0; i < nc * r->ns; i++)
         rng_seed_stream(r->rng_arrival[i], m->seed, (uint64_t)rep_index, RNG_ARRIVALS,
