@@ -52,6 +52,21 @@ struct key {
         {p ".shape", K_NUM, 0.05, 1000}, {p ".k", K_INT, 1, 1e6}, {p ".values", K_NUMS, 0, BIG},    \
         {p ".file", K_STR, 0, 0}
 
+/* Journey keys, at the top level (journeys) and per segment (segments.[]). */
+#define JOURNEY_KEYS(p)                                                                            \
+    {p ".retrial", K_GROUP, 0, 0}, {p ".retrial.probability", K_NUM, 0, 1},                       \
+        DIST_KEYS(p ".retrial.delay"), {p ".retrial.max_attempts", K_INT, 1, 1000},                \
+        {p ".retrial.channel", K_STR, 0, 0}, {p ".repeat", K_GROUP, 0, 0},                         \
+        {p ".repeat.probability", K_NUM, 0, 1}, DIST_KEYS(p ".repeat.delay"),                      \
+        {p ".repeat.max_repeats", K_INT, 0, 1000}, {p ".repeat.channel", K_STR, 0, 0},             \
+        {p ".churn", K_GROUP, 0, 0}, {p ".churn.model", K_STR, 0, 0},                              \
+        {p ".churn.intercept", K_NUM, -1000, 1000}, {p ".churn.per_wait_min", K_NUM, -1000, 1000}, \
+        {p ".churn.per_extra_contact", K_NUM, -1000, 1000},                                        \
+        {p ".churn.gave_up", K_NUM, -1000, 1000}, {p ".churn.table", K_LIST, 0, 0},                \
+        {p ".churn.table.[]", K_GROUP, 0, 0}, {p ".churn.table.[].min_wait_s", K_NUM, 0, BIG},     \
+        {p ".churn.table.[].min_contacts", K_INT, 1, 1e6},                                         \
+        {p ".churn.table.[].outcome", K_STR, 0, 0}, {p ".churn.table.[].p", K_NUM, 0, 1}
+
 static const struct key schema[] = {
     {"mode", K_STR, 0, 0},
     {"seed", K_INT, 0, 9.2e18},
@@ -79,6 +94,15 @@ static const struct key schema[] = {
     {"channels.[].transfer.mode", K_STR, 0, 0},
     {"channels.[].transfer.consult_s", K_NUM, 0, BIG},
     {"channels.[].priority_per_s", K_NUM, 0, 1e9},
+    {"channels.[].fcr", K_NUM, 0, 1},
+    {"channels.[].callback", K_GROUP, 0, 0},
+    {"channels.[].callback.offer_above_s", K_NUM, 0, BIG},
+    {"channels.[].callback.accept", K_NUM, 0, 1},
+    {"channels.[].callback.reach", K_NUM, 0, 1},
+    {"channels.[].callback.attempt_s", K_NUM, 0, BIG},
+    {"channels.[].callback.on_failure", K_STR, 0, 0},
+    {"channels.[].callback.retry_after_s", K_NUM, 0, BIG},
+    {"channels.[].callback.max_tries", K_INT, 1, 1000},
     {"channels.[].max_lines", K_INT, 1, 1e9},
     {"channels.[].balking", K_GROUP, 0, 0},
     {"channels.[].balking.model", K_STR, 0, 0},
@@ -118,6 +142,21 @@ static const struct key schema[] = {
     {"segments.[].priority", K_NUM, -1e9, 1e9},
     {"segments.[].arrivals_per_hour", K_GROUP, 0, 0},
     {"segments.[].arrivals_per_hour.*", K_NUMS, 0, BIG},
+    JOURNEY_KEYS("segments.[]"),
+    {"journeys", K_GROUP, 0, 0},
+    JOURNEY_KEYS("journeys"),
+    {"incidents", K_LIST, 0, 0},
+    {"incidents.[]", K_GROUP, 0, 0},
+    {"incidents.[].name", K_STR, 0, 0},
+    {"incidents.[].day", K_INT, 1, 3660},
+    {"incidents.[].start", K_STR, 0, 0},
+    {"incidents.[].end", K_STR, 0, 0},
+    {"incidents.[].extra_per_hour", K_GROUP, 0, 0},
+    {"incidents.[].extra_per_hour.*", K_NUM, 0, BIG},
+    {"incidents.[].notice", K_GROUP, 0, 0},
+    {"incidents.[].notice.at", K_STR, 0, 0},
+    {"incidents.[].notice.reach", K_NUM, 0, 1},
+    {"incidents.[].notice.prevent", K_NUM, 0, 1},
     {"routing", K_LIST, 0, 0},
     {"routing.[]", K_GROUP, 0, 0},
     {"routing.[].channel", K_STR, 0, 0},
@@ -1219,6 +1258,9 @@ static void split_rates(struct loader *L, const config_setting_t *root, struct m
 
 /* Parses "HH:MM" into seconds after midnight; -1 when malformed. */
 static double clock_s(const char *s);
+static void load_callback(struct loader *L, const config_setting_t *cs, struct channel_spec *ch);
+static void load_journeys(struct loader *L, const config_setting_t *root, struct model_spec *m);
+static void load_incidents(struct loader *L, const config_setting_t *root, struct model_spec *m);
 
 /* The most agents a group's shifts put on the floor during each interval (breaks ignored, so
  * this bounds the pool the simulator allocates). */
@@ -1269,7 +1311,8 @@ static void load_skills(struct loader *L, const config_setting_t *gs, struct gro
     for (int k = 0; k < gr->n_skills; k++) {
         const config_setting_t *e = config_setting_get_elem(sk, (unsigned)k);
         const char *want = NULL;
-        gr->proficiency[k] = gr->fcr[k] = 1;
+        gr->proficiency[k] = 1;
+        gr->fcr[k] = -1; /* until known: the skill's own, else its channel's */
         if (config_setting_type(e) == CONFIG_TYPE_STRING) {
             want = config_setting_get_string(e);
         } else if (config_setting_type(e) == CONFIG_TYPE_GROUP) {
@@ -1302,6 +1345,7 @@ static void load_skills(struct loader *L, const config_setting_t *gs, struct gro
             fail(L, e, "%s: no channel named '%.*s'", path, (int)clen, want);
             continue;
         }
+        if (gr->fcr[k] < 0) gr->fcr[k] = m->channels[gr->skills[k]].fcr;
         if (colon != NULL) {
             for (int sg = 0; sg < m->n_segments; sg++)
                 if (strcmp(m->segments[sg].name, colon + 1) == 0) gr->skill_segment[k] = sg;
@@ -1493,6 +1537,8 @@ static void load_general(struct loader *L, const config_setting_t *root, struct 
                 fail(L, child(cs, "name"), "%s.name: duplicate channel name '%s'", path, name);
         ch->sl_seconds = 20;
         get_num(L, cs, "sl_seconds", &ch->sl_seconds, 0);
+        ch->fcr = 1;
+        get_num(L, cs, "fcr", &ch->fcr, 0);
         double *rates = NULL;
         if (child(root, "demand") == NULL)
             rates = per_interval_or_csv(L, cs, "arrivals_per_hour", name, m->n_intervals,
@@ -1557,8 +1603,272 @@ static void load_general(struct loader *L, const config_setting_t *root, struct 
     for (int c = 0; c < m->n_channels; c++) {
         load_interrupts(L, config_setting_get_elem(chans, (unsigned)c), m, c);
         load_transfer(L, config_setting_get_elem(chans, (unsigned)c), m, c);
+        load_callback(L, config_setting_get_elem(chans, (unsigned)c), &m->channels[c]);
     }
+    load_journeys(L, root, m);
+    load_incidents(L, root, m);
     if (L->errors == 0) split_rates(L, root, m);
+}
+
+/* ==== Journeys, callbacks and incidents ==== */
+
+static void load_callback(struct loader *L, const config_setting_t *cs, struct channel_spec *ch)
+{
+    const config_setting_t *g = child(cs, "callback");
+    if (g == NULL || config_setting_type(g) != CONFIG_TYPE_GROUP) return;
+    char path[256];
+    path_of(g, path, sizeof path);
+    if (ch->kind != CH_VOICE) {
+        fail(L, g, "%s: callbacks are offered on voice channels only", path);
+        return;
+    }
+    struct callback_spec *cb = &ch->callback;
+    cb->enabled = 1;
+    cb->reach = 1;
+    cb->attempt_s = 30;
+    cb->retry_after_s = 300;
+    cb->max_tries = 3;
+    get_num(L, g, "offer_above_s", &cb->offer_above_s, 1);
+    get_num(L, g, "accept", &cb->accept, 1);
+    get_num(L, g, "reach", &cb->reach, 0);
+    get_num(L, g, "attempt_s", &cb->attempt_s, 0);
+    get_num(L, g, "retry_after_s", &cb->retry_after_s, 0);
+    long long tries = cb->max_tries;
+    get_int(L, g, "max_tries", &tries, 0);
+    cb->max_tries = (int)tries;
+    const char *fail_mode = get_str(L, g, "on_failure", 0);
+    cb->retry = 1;
+    if (fail_mode != NULL && strcmp(fail_mode, "give_up") == 0)
+        cb->retry = 0;
+    else if (fail_mode != NULL && strcmp(fail_mode, "retry") != 0)
+        fail(L, child(g, "on_failure"), "%s.on_failure: 'retry' or 'give_up' expected, got '%s'",
+             path, fail_mode);
+}
+
+/* A channel named by a journey key: its index, or -1 (the contact's own) when the key is
+ * absent. */
+static int journey_channel(struct loader *L, const config_setting_t *g, const struct model_spec *m)
+{
+    const char *name = get_str(L, g, "channel", 0);
+    if (name == NULL) return -1;
+    int c = channel_index(m, name);
+    if (c < 0) {
+        char path[256];
+        path_of(child(g, "channel"), path, sizeof path);
+        fail(L, child(g, "channel"), "%s: no channel named '%s'", path, name);
+    }
+    return c;
+}
+
+static void load_churn(struct loader *L, const config_setting_t *g, struct churn_spec *ch)
+{
+    char path[256];
+    path_of(g, path, sizeof path);
+    const char *model = get_str(L, g, "model", 1);
+    if (model == NULL) return;
+    const config_setting_t *table = child(g, "table");
+    static const char *const logistic_keys[] = {"intercept", "per_wait_min", "per_extra_contact",
+                                                "gave_up"};
+    if (strcmp(model, "logistic") == 0) {
+        ch->model = CHURN_LOGISTIC;
+        get_num(L, g, "intercept", &ch->intercept, 1);
+        get_num(L, g, "per_wait_min", &ch->per_wait_min, 0);
+        get_num(L, g, "per_extra_contact", &ch->per_extra_contact, 0);
+        get_num(L, g, "gave_up", &ch->gave_up, 0);
+        if (table != NULL) fail(L, table, "%s.table: only with model = \"table\"", path);
+        return;
+    }
+    if (strcmp(model, "table") != 0) {
+        fail(L, child(g, "model"), "%s.model: 'logistic' or 'table' expected, got '%s'", path, model);
+        return;
+    }
+    ch->model = CHURN_TABLE;
+    for (size_t i = 0; i < sizeof logistic_keys / sizeof *logistic_keys; i++)
+        if (child(g, logistic_keys[i]) != NULL)
+            fail(L, child(g, logistic_keys[i]), "%s.%s: only with model = \"logistic\"", path,
+                 logistic_keys[i]);
+    if (table == NULL) {
+        missing(L, g, "table");
+        return;
+    }
+    if (config_setting_type(table) != CONFIG_TYPE_LIST) return;
+    ch->n_rows = config_setting_length(table);
+    if (ch->n_rows == 0) fail(L, table, "%s.table: at least one row expected", path);
+    ch->rows = xcalloc((size_t)ch->n_rows + 1, sizeof *ch->rows);
+    for (int i = 0; i < ch->n_rows; i++) {
+        const config_setting_t *row = config_setting_get_elem(table, (unsigned)i);
+        struct churn_row *w = &ch->rows[i];
+        w->min_contacts = 1;
+        w->outcome = -1;
+        if (config_setting_type(row) != CONFIG_TYPE_GROUP) continue;
+        char rp[256];
+        path_of(row, rp, sizeof rp);
+        long long n = 1;
+        get_num(L, row, "min_wait_s", &w->min_wait_s, 0);
+        get_int(L, row, "min_contacts", &n, 0);
+        w->min_contacts = (int)n;
+        get_num(L, row, "p", &w->p, 1);
+        const char *outcome = get_str(L, row, "outcome", 0);
+        if (outcome == NULL || strcmp(outcome, "any") == 0)
+            w->outcome = -1;
+        else if (strcmp(outcome, "resolved") == 0)
+            w->outcome = 0;
+        else if (strcmp(outcome, "gave_up") == 0)
+            w->outcome = 1;
+        else
+            fail(L, child(row, "outcome"),
+                 "%s.outcome: 'resolved', 'gave_up' or 'any' expected, got '%s'", rp, outcome);
+    }
+}
+
+/* A retrial or repeat: probability (required for retrials, default 1 for repeats), delay, the
+ * cap named max_key (default 3) and the channel. */
+static void load_return(struct loader *L, const config_setting_t *g, const struct model_spec *m,
+                        struct return_spec *rs, const char *max_key, int probability_required)
+{
+    long long n = 3;
+    rs->enabled = 1;
+    rs->probability = 1;
+    get_num(L, g, "probability", &rs->probability, probability_required);
+    get_int(L, g, max_key, &n, 0);
+    rs->max = (int)n;
+    const config_setting_t *d = child(g, "delay");
+    if (d == NULL)
+        missing(L, g, "delay");
+    else if (config_setting_type(d) == CONFIG_TYPE_GROUP)
+        load_dist(L, d, &rs->delay);
+    rs->channel = journey_channel(L, g, m);
+}
+
+/* The parts of a journey a group (the top-level `journeys`, or a segment) gives; `own` says
+ * which parts it gave (bits 1 retrial, 2 repeat, 4 churn). */
+static int load_journey_parts(struct loader *L, const config_setting_t *g,
+                              const struct model_spec *m, struct journey_spec *j)
+{
+    int own = 0;
+    const config_setting_t *rt = child(g, "retrial"), *rp = child(g, "repeat"),
+                           *ch = child(g, "churn");
+    if (rt != NULL && config_setting_type(rt) == CONFIG_TYPE_GROUP) {
+        own |= 1;
+        load_return(L, rt, m, &j->retrial, "max_attempts", 1);
+    }
+    if (rp != NULL && config_setting_type(rp) == CONFIG_TYPE_GROUP) {
+        own |= 2;
+        load_return(L, rp, m, &j->repeat, "max_repeats", 0);
+    }
+    if (ch != NULL && config_setting_type(ch) == CONFIG_TYPE_GROUP) {
+        own |= 4;
+        load_churn(L, ch, &j->churn);
+    }
+    return own;
+}
+
+/* The top-level journeys are every segment's; a segment may give its own retrial, repeat or
+ * churn, the parts it leaves out staying the top level's (parsed again for it, so each spec owns
+ * its distributions). */
+static void load_journeys(struct loader *L, const config_setting_t *root, struct model_spec *m)
+{
+    const config_setting_t *top = child(root, "journeys"), *list = child(root, "segments");
+    int n = 1;
+    for (int s = 0; list && s < m->n_segments; s++) {
+        const config_setting_t *ss = config_setting_get_elem(list, (unsigned)s);
+        if (child(ss, "retrial") || child(ss, "repeat") || child(ss, "churn")) n++;
+    }
+    if (top == NULL && n == 1) return;
+    m->journeys = xcalloc((size_t)n, sizeof *m->journeys);
+    m->n_journeys = 1;
+    if (top != NULL && config_setting_type(top) == CONFIG_TYPE_GROUP)
+        load_journey_parts(L, top, m, &m->journeys[0]);
+    int top_errors = L->errors;
+    for (int s = 0; list && s < m->n_segments; s++) {
+        const config_setting_t *ss = config_setting_get_elem(list, (unsigned)s);
+        if (!(child(ss, "retrial") || child(ss, "repeat") || child(ss, "churn"))) continue;
+        struct journey_spec *j = &m->journeys[m->n_journeys];
+        m->segments[s].journey = m->n_journeys++;
+        int own = load_journey_parts(L, ss, m, j);
+        if (top == NULL || config_setting_type(top) != CONFIG_TYPE_GROUP || top_errors > 0) continue;
+        /* The top level's parts this segment did not give: parsed into a scratch spec whose
+         * wanted parts move over (the rest is freed). */
+        struct journey_spec base;
+        memset(&base, 0, sizeof base);
+        load_journey_parts(L, top, m, &base);
+        if (!(own & 1)) {
+            j->retrial = base.retrial;
+            memset(&base.retrial, 0, sizeof base.retrial);
+        }
+        if (!(own & 2)) {
+            j->repeat = base.repeat;
+            memset(&base.repeat, 0, sizeof base.repeat);
+        }
+        if (!(own & 4)) {
+            j->churn = base.churn;
+            memset(&base.churn, 0, sizeof base.churn);
+        }
+        dist_fini(&base.retrial.delay);
+        dist_fini(&base.repeat.delay);
+        free(base.churn.rows);
+    }
+}
+
+static void load_incidents(struct loader *L, const config_setting_t *root, struct model_spec *m)
+{
+    const config_setting_t *list = child(root, "incidents");
+    if (list == NULL || config_setting_type(list) != CONFIG_TYPE_LIST) return;
+    if (m->mode != MODE_DAY) {
+        fail(L, list, "incidents: only in day mode (they happen at clock times)");
+        return;
+    }
+    m->n_incidents = config_setting_length(list);
+    m->incidents = xcalloc((size_t)m->n_incidents + 1, sizeof *m->incidents);
+    double close_s = m->day_start_s + m->n_intervals * m->interval_s;
+    for (int i = 0; i < m->n_incidents; i++) {
+        const config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
+        struct incident_spec *in = &m->incidents[i];
+        in->extra_per_s = xcalloc((size_t)m->n_channels, sizeof *in->extra_per_s);
+        if (config_setting_type(g) != CONFIG_TYPE_GROUP) continue;
+        char path[256];
+        path_of(g, path, sizeof path);
+        const char *name = get_str(L, g, "name", 0);
+        in->name = xstrdup(name ? name : "incident");
+        long long day = 1;
+        get_int(L, g, "day", &day, 0);
+        if (day > m->n_days)
+            fail(L, child(g, "day"), "%s.day: %lld is past the run's %d day(s)", path, day,
+                 m->n_days);
+        const char *start = get_str(L, g, "start", 1), *end = get_str(L, g, "end", 1);
+        double a = start ? clock_s(start) : -1, b = end ? clock_s(end) : -1;
+        if (start != NULL && a < 0)
+            fail(L, child(g, "start"), "%s.start: time 'HH:MM' expected, got '%s'", path, start);
+        if (end != NULL && b < 0)
+            fail(L, child(g, "end"), "%s.end: time 'HH:MM' expected, got '%s'", path, end);
+        if (a >= 0 && b >= 0 && !(a < b && a >= m->day_start_s && b <= close_s))
+            fail(L, g, "%s: start must be before end, both within the day's opening hours", path);
+        in->start_s = model_day_time(m, (int)day - 1, a);
+        in->end_s = model_day_time(m, (int)day - 1, b);
+        const config_setting_t *extra = child(g, "extra_per_hour");
+        if (extra == NULL) missing(L, g, "extra_per_hour");
+        for (int k = 0; extra && k < config_setting_length(extra); k++) {
+            const config_setting_t *e = config_setting_get_elem(extra, (unsigned)k);
+            int c = channel_index(m, config_setting_name(e));
+            if (c < 0)
+                fail(L, e, "%s.extra_per_hour.%s: no channel named '%s'", path,
+                     config_setting_name(e), config_setting_name(e));
+            else if (is_number(e))
+                in->extra_per_s[c] = number_of(e) / 3600;
+        }
+        const config_setting_t *nt = child(g, "notice");
+        if (nt == NULL || config_setting_type(nt) != CONFIG_TYPE_GROUP) continue;
+        char np[256];
+        path_of(nt, np, sizeof np);
+        in->notice = 1;
+        const char *at = get_str(L, nt, "at", 1);
+        double t = at ? clock_s(at) : -1;
+        if (at != NULL && t < 0)
+            fail(L, child(nt, "at"), "%s.at: time 'HH:MM' expected, got '%s'", np, at);
+        in->notice_s = model_day_time(m, (int)day - 1, t);
+        get_num(L, nt, "reach", &in->reach, 1);
+        get_num(L, nt, "prevent", &in->prevent, 1);
+    }
 }
 
 /* The single-queue shorthand: one channel, one group, steady state, exponential service. */
@@ -1609,6 +1919,8 @@ static void load_shorthand(struct loader *L, const config_setting_t *root, struc
     load_segments(L, root, m);
     load_self_service(L, NULL, m, 0);
     load_busyness(L, root, m);
+    load_journeys(L, root, m);
+    load_incidents(L, root, m);
     if (L->errors == 0) {
         double *split = xcalloc((size_t)m->n_segments, sizeof *split);
         for (int s = 0; s < m->n_segments; s++)
@@ -1641,10 +1953,64 @@ static void check_form(struct loader *L, const config_setting_t *root, int short
                  short_keys[i]);
 }
 
+/* Whether some group has a skill for channel q's contacts of segment s. */
+static int stream_served(const struct model_spec *m, int q, int s)
+{
+    for (int g = 0; g < m->n_groups; g++)
+        for (int k = 0; k < m->groups[g].n_skills; k++)
+            if (m->groups[g].skills[k] == q && (group_skill_segment(&m->groups[g], k) < 0 ||
+                                                group_skill_segment(&m->groups[g], k) == s))
+                return 1;
+    return 0;
+}
+
+/* The channel whose agents serve contacts of segment s arriving on channel c (after any
+ * self-service escalation). */
+static int serving_channel(const struct model_spec *m, int c, int s)
+{
+    const struct self_service_spec *ss = &m->channels[c].self_service;
+    return ss->enabled && (ss->forced || m->segments[s].self_service) ? ss->escalate_to : c;
+}
+
+/* Follow-up contacts and incident arrivals need agents too: a journey's channel must be served
+ * for every segment that uses it, an incident's for every segment. */
+static void check_journey_channels(struct loader *L, const struct model_spec *m, const config_t *cfg)
+{
+    for (int s = 0; s < m->n_segments && m->journeys; s++) {
+        const struct journey_spec *j = model_journey(m, s);
+        int chans[2] = {j->retrial.enabled ? j->retrial.channel : -1,
+                        j->repeat.enabled ? j->repeat.channel : -1};
+        for (int i = 0; i < 2; i++) {
+            if (chans[i] < 0 || stream_served(m, serving_channel(m, chans[i], s), s)) continue;
+            char path[96];
+            if (m->segments[s].journey == 0)
+                snprintf(path, sizeof path, "journeys.%s.channel", i ? "repeat" : "retrial");
+            else
+                snprintf(path, sizeof path, "segments.[%d].%s.channel", s, i ? "repeat" : "retrial");
+            const config_setting_t *where = config_lookup(cfg, path);
+            fail(L, where, "%s: no group has a skill for %s:%s, where these contacts go", path,
+                 m->channels[chans[i]].name, m->segments[s].name);
+        }
+    }
+    for (int i = 0; i < m->n_incidents; i++)
+        for (int c = 0; c < m->n_channels; c++)
+            for (int s = 0; s < m->n_segments; s++) {
+                if (m->incidents[i].extra_per_s[c] <= 0 || m->segments[s].share <= 0 ||
+                    stream_served(m, serving_channel(m, c, s), s))
+                    continue;
+                char path[96];
+                snprintf(path, sizeof path, "incidents.[%d].extra_per_hour", i);
+                fail(L, config_lookup(cfg, path),
+                     "%s: no group has a skill for %s:%s, where the incident's contacts go", path,
+                     m->channels[c].name, m->segments[s].name);
+            }
+}
+
 /* Whole-model checks that no single key can make. */
 static void check_model(struct loader *L, const struct model_spec *m, const config_t *cfg,
                         int shorthand)
 {
+    check_journey_channels(L, m, cfg);
     /* Every stream that has arrivals needs a group with a skill for it (after any
      * self-service escalation), or its contacts would wait unseen. */
     int nt = model_total_intervals(m);
@@ -1882,6 +2248,12 @@ int conf_load(const char *path, const struct conf_override *sets, int n_sets,
     else
         load_general(&L, root, out);
     if (L.errors == 0) check_model(&L, out, &cfg, shorthand);
+    out->journeys_modelled = out->journeys != NULL || out->n_incidents > 0;
+    for (int c = 0; c < out->n_channels; c++)
+        out->journeys_modelled |= out->channels[c].callback.enabled;
+    for (int g = 0; g < out->n_groups; g++)
+        for (int k = 0; k < out->groups[g].n_skills; k++)
+            out->journeys_modelled |= group_fcr(&out->groups[g], k) < 1;
     if (L.errors == 0) out->effective_config = render_config(&cfg);
     forecast_free(&L.arrivals);
     forecast_free(&L.staffing);

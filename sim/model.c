@@ -46,6 +46,32 @@ const char *const metric_names[MET_N] = {
     "escalated_abandoned",
     "interrupted",
     "transferred",
+    "retrials",
+    "repeats",
+    "callbacks_offered",
+    "callbacks_accepted",
+    "callbacks_reached",
+    "callbacks_unreached",
+    "callback_wait_s",
+    "prevented_by_notice",
+    "incident_issues",
+    "issues",
+    "resolved",
+    "gave_up",
+    "open_at_end",
+    "contacts_per_issue",
+    "wait_per_issue_s",
+    "time_to_resolution_s",
+    "first_contact_resolution",
+    "resolution_rate",
+    "gave_up_rate",
+    "churned",
+    "churn_rate",
+    "churn_cost",
+    "queue_area_contact_s",
+    "queue_waits_s",
+    "issue_area_issue_s",
+    "issue_times_s",
 };
 
 static const char *const kind_names[CH_N_KINDS] = {"voice", "chat", "messaging", "email"};
@@ -78,7 +104,13 @@ int metric_applies(int metric, enum channel_kind kind, int per_interval)
     case MET_STAFFED_AGENTS:
     case MET_OVERRUN:
     case MET_UTILISATION: return 0; /* group scopes, written by the report on their own */
+    case MET_CB_OFFERED:
+    case MET_CB_ACCEPTED:
+    case MET_CB_REACHED:
+    case MET_CB_UNREACHED:
+    case MET_CB_WAIT: return kind == CH_VOICE || kind == CH_N_KINDS;
     }
+    if (metric >= MET_ISSUES) return 0; /* journeys and identities, written on their own */
     return 1;
 }
 
@@ -128,6 +160,17 @@ void model_spec_free(struct model_spec *m)
     free(m->effective_config);
     free(m->eligible_after_s);
     free(m->route_order);
+    for (int j = 0; j < m->n_journeys; j++) {
+        dist_fini(&m->journeys[j].retrial.delay);
+        dist_fini(&m->journeys[j].repeat.delay);
+        free(m->journeys[j].churn.rows);
+    }
+    free(m->journeys);
+    for (int i = 0; i < m->n_incidents; i++) {
+        free(m->incidents[i].name);
+        free(m->incidents[i].extra_per_s);
+    }
+    free(m->incidents);
     memset(m, 0, sizeof *m);
 }
 
@@ -149,6 +192,15 @@ void tally_add(struct tally *into, const struct tally *from)
     into->esc_abandoned += from->esc_abandoned;
     into->interrupted += from->interrupted;
     into->transferred += from->transferred;
+    into->retrials += from->retrials;
+    into->repeats += from->repeats;
+    into->cb_offered += from->cb_offered;
+    into->cb_accepted += from->cb_accepted;
+    into->cb_answered += from->cb_answered;
+    into->cb_unreached += from->cb_unreached;
+    into->cb_wait_s += from->cb_wait_s;
+    into->prevented += from->prevented;
+    into->incident_issues += from->incident_issues;
     into->ss_time_s += from->ss_time_s;
     into->cost += from->cost;
     into->offered += from->offered;
@@ -187,8 +239,10 @@ void tally_metrics(const struct tally *t, enum channel_kind kind, double *v)
     v[MET_P_WAIT] = ratio((double)t->queued, offered);
     v[MET_ASA] = ratio(t->wait_answered_s, (double)t->answered);
     v[MET_WAIT_MEAN] = ratio(t->wait_all_s, finished);
-    v[MET_SL] = ratio((double)t->answered_in_sl, offered);
-    v[MET_SL_EXCL] = ratio((double)t->answered_in_sl, offered - (double)t->abandoned_in_sl);
+    /* Callback customers do not wait on the line: service level is over those who did. */
+    double on_line = offered - (double)t->cb_accepted;
+    v[MET_SL] = ratio((double)t->answered_in_sl, on_line);
+    v[MET_SL_EXCL] = ratio((double)t->answered_in_sl, on_line - (double)t->abandoned_in_sl);
     v[MET_WAIT_P50] = hist_quantile(&t->wait_answered, 0.50);
     v[MET_WAIT_P90] = hist_quantile(&t->wait_answered, 0.90);
     v[MET_WAIT_P99] = hist_quantile(&t->wait_answered, 0.99);
@@ -213,11 +267,23 @@ void tally_metrics(const struct tally *t, enum channel_kind kind, double *v)
     for (int k = MET_SCHEDULED_AGENTS; k <= MET_UTILISATION; k++)
         v[k] = (double)NAN; /* filled by the simulator for the scopes they belong to */
     v[MET_IN_SYSTEM_END] =
-        (double)(t->offered - t->handled - t->abandoned - t->balked - t->blocked);
+        (double)(t->offered - t->handled - t->abandoned - t->balked - t->blocked -
+                 t->cb_unreached);
     v[MET_ESC_HANDLED] = (double)t->esc_handled;
     v[MET_ESC_ABANDONED] = (double)t->esc_abandoned;
     v[MET_INTERRUPTED] = (double)t->interrupted;
     v[MET_TRANSFERRED] = (double)t->transferred;
+    v[MET_RETRIALS] = (double)t->retrials;
+    v[MET_REPEATS] = (double)t->repeats;
+    v[MET_CB_OFFERED] = (double)t->cb_offered;
+    v[MET_CB_ACCEPTED] = (double)t->cb_accepted;
+    v[MET_CB_REACHED] = (double)t->cb_answered;
+    v[MET_CB_UNREACHED] = (double)t->cb_unreached;
+    v[MET_CB_WAIT] = ratio(t->cb_wait_s, (double)t->cb_answered);
+    v[MET_PREVENTED] = (double)t->prevented;
+    v[MET_INCIDENT_ISSUES] = (double)t->incident_issues;
+    for (int k = MET_ISSUES; k < MET_N; k++)
+        v[k] = (double)NAN; /* filled by the simulator for the scopes they belong to */
     for (int k = 0; k < MET_N; k++)
         if (!metric_applies(k, kind, 1) && !metric_applies(k, kind, 0)) v[k] = (double)NAN;
 }

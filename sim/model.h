@@ -46,6 +46,19 @@ struct self_service_spec {
     double uplift;           /* handle-time multiplier after a failed self-service */
 };
 
+/* Virtual hold: a voice customer told a long predicted wait may leave a number and keep its
+ * place in the queue; an agent calls back when its turn comes. */
+struct callback_spec {
+    int enabled;
+    double offer_above_s;  /* offered when the predicted wait is above this, s */
+    double accept;         /* P(accepts the offer) */
+    double reach;          /* P(an agent's call reaches the customer) */
+    double attempt_s;      /* agent time spent on a call that does not reach, s */
+    int retry;             /* 1: an unreached callback is tried again; 0: it is given up */
+    double retry_after_s;  /* delay before the next try, s */
+    int max_tries;         /* calls made before an unreached callback is given up */
+};
+
 struct channel_spec {
     char *name;            /* owned */
     enum channel_kind kind;
@@ -78,6 +91,60 @@ struct channel_spec {
                             * NULL none */
     double priority;       /* base of a waiting contact's score (higher is served first) */
     double priority_per_s; /* score gained per second waited */
+    double fcr;            /* default first-contact resolution of the skills serving it */
+    struct callback_spec callback;
+};
+
+/* ---- Journeys: a customer's issue over its contacts (docs/config.md, "Journeys") ---- */
+
+/* A customer coming back: a retrial after a contact that reached no agent (abandoned, blocked,
+ * balked, callback unreached), or a repeat after a handled contact that did not resolve the
+ * issue (the handling skill's FCR). */
+struct return_spec {
+    int enabled;           /* 0: the issue is given up instead */
+    double probability;    /* P(comes back) */
+    struct dist delay;     /* until the next contact, s */
+    int max;               /* retrial: contacts of one issue, the first included; repeat: repeat
+                            * contacts of one issue; beyond it the issue is given up */
+    int channel;           /* channel of the next contact; -1 the one it came in on */
+};
+
+enum churn_model { CHURN_NONE, CHURN_LOGISTIC, CHURN_TABLE };
+
+/* A row of a churn step table: applies when every condition holds; the last such row wins. */
+struct churn_row {
+    double min_wait_s;     /* the issue's total waiting at least this, s */
+    int min_contacts;      /* the issue's contacts at least this */
+    int outcome;           /* -1 any, 0 resolved, 1 gave up */
+    double p;              /* P(churn) */
+};
+
+struct churn_spec {
+    enum churn_model model;
+    /* logistic: P = 1 / (1 + exp(-(intercept + per_wait_min W + per_extra_contact (n - 1) +
+     * gave_up G))), W the issue's waiting in minutes, n its contacts, G 1 when it gave up. */
+    double intercept, per_wait_min, per_extra_contact, gave_up;
+    int n_rows;
+    struct churn_row *rows; /* owned */
+};
+
+struct journey_spec {
+    struct return_spec retrial;
+    struct return_spec repeat;
+    struct churn_spec churn;
+};
+
+/* An incident (an outage) adds arrivals per channel over a window; an optional proactive notice
+ * from notice_s on reaches a share of the incident's customers, each of whom then does not
+ * contact with probability `prevent`. */
+struct incident_spec {
+    char *name;            /* owned */
+    double start_s, end_s; /* sim time */
+    double *extra_per_s;   /* per channel, arrivals per s; owned */
+    int notice;            /* a notice is sent */
+    double notice_s;       /* sim time it goes out */
+    double reach;
+    double prevent;
 };
 
 struct segment_spec {
@@ -87,6 +154,7 @@ struct segment_spec {
     int self_service;      /* accepts an optional self-service front */
     double value;          /* currency, for the cost of churn */
     double priority;       /* added to the score of the segment's contacts */
+    int journey;           /* index into model_spec.journeys */
 };
 
 /* A day-to-day busyness factor B ~ Gamma(shape, 1 / shape), mean 1, drawn once per replication
@@ -194,7 +262,31 @@ struct model_spec {
     double *eligible_after_s; /* owned */
     int *route_order;         /* owned; -1 ends a class's list */
     int replications;
+    int n_journeys;          /* [0] the top-level journeys, then segments' own */
+    struct journey_spec *journeys; /* owned; NULL: no journeys (every segment as [0] zeroed) */
+    int n_incidents;
+    struct incident_spec *incidents; /* owned */
+    int journeys_modelled;   /* some journey feature is configured (the report shows them) */
 };
+
+/* The journey spec that applies to segment s (NULL when none is configured). */
+static inline const struct journey_spec *model_journey(const struct model_spec *m, int s)
+{
+    if (m->journeys == NULL) return NULL;
+    return &m->journeys[m->segments && s < m->n_segments ? m->segments[s].journey : 0];
+}
+
+/* Sim time of a clock time (s after midnight) on day d, 0-based: the run starts at day 0's
+ * opening. */
+static inline double model_day_time(const struct model_spec *m, int d, double clock_s)
+{
+    return d * 86400.0 + clock_s - m->day_start_s;
+}
+
+static inline double group_fcr(const struct group_spec *g, int k)
+{
+    return g->fcr ? g->fcr[k] : 1.0;
+}
 
 /* Planning intervals over the whole run. */
 static inline int model_total_intervals(const struct model_spec *m)
@@ -246,6 +338,34 @@ enum metric {
     MET_ESC_ABANDONED, /* escalated from self-service, then abandoned */
     MET_INTERRUPTED,   /* times the channel's contacts were put down for another channel's */
     MET_TRANSFERRED,   /* handled, then transferred to another channel */
+    MET_RETRIALS,      /* contacts that are retrials of an issue */
+    MET_REPEATS,       /* contacts that are repeats of an unresolved issue */
+    MET_CB_OFFERED,    /* voice: callbacks offered */
+    MET_CB_ACCEPTED,   /* voice: callbacks accepted */
+    MET_CB_REACHED,    /* voice: callbacks whose call reached the customer */
+    MET_CB_UNREACHED,  /* voice: callbacks given up unreached */
+    MET_CB_WAIT,       /* voice: mean time from joining to being reached, callbacks, s */
+    MET_PREVENTED,     /* incident issues that did not contact thanks to a notice */
+    MET_INCIDENT_ISSUES, /* issues an incident started here (prevented ones excluded) */
+    /* Journey scopes (the total and the segments; written by the report in `journeys`). */
+    MET_ISSUES,        /* issues started */
+    MET_ISSUES_RESOLVED,
+    MET_ISSUES_GAVE_UP,
+    MET_ISSUES_OPEN,   /* open when the run ended */
+    MET_CONTACTS_PER_ISSUE, /* ended issues: contacts each */
+    MET_WAIT_PER_ISSUE,     /* ended issues: waiting for agents each, s */
+    MET_TIME_TO_RESOLUTION, /* resolved issues: first arrival to the resolving contact's end, s */
+    MET_FCR_RATE,      /* ended issues resolved at their first contact */
+    MET_RESOLUTION_RATE, /* ended issues resolved */
+    MET_GAVE_UP_RATE,  /* ended issues given up */
+    MET_CHURNED,       /* customers lost at the end of an issue */
+    MET_CHURN_RATE,    /* churned over ended issues */
+    MET_CHURN_COST,    /* churned customers' value, currency */
+    /* Sample-path identities over the whole replication (total scope, written in `little`). */
+    MET_QUEUE_AREA,    /* time integral of the contacts waiting for an agent, contact-s */
+    MET_QUEUE_WAITS,   /* sum of every stay in an agent queue, s */
+    MET_ISSUE_AREA,    /* time integral of the open issues, issue-s */
+    MET_ISSUE_TIME,    /* sum of the issues' times open, s */
     MET_N
 };
 
@@ -260,6 +380,10 @@ struct tally {
     uint64_t esc_handled, esc_abandoned; /* escalated contacts' outcomes at the agents */
     uint64_t interrupted;       /* put down for a contact of a channel that may interrupt */
     uint64_t transferred;       /* handled here, then transferred to another channel */
+    uint64_t retrials, repeats; /* contacts that were retrials or repeats of an issue */
+    uint64_t cb_offered, cb_accepted, cb_answered, cb_unreached; /* callbacks */
+    double cb_wait_s;           /* callbacks: joining to being reached, s */
+    uint64_t prevented, incident_issues;
     double ss_time_s;           /* time spent in self-service, s */
     double cost;                /* currency */
     uint64_t offered, handled, abandoned; /* offered: reached an agent queue */

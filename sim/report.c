@@ -74,6 +74,41 @@ static void json_groups(struct json *j, const struct model_spec *m, const struct
     json_end_object(j);
 }
 
+/* journeys: per segment and in total, what became of the customers' issues. */
+static void json_journey_scope(struct json *j, const char *key, const struct results *r, int scope)
+{
+    json_begin_object(j, key);
+    for (int k = MET_ISSUES; k <= MET_CHURN_COST; k++)
+        json_summary(j, metric_names[k], &r->summary[scope * MET_N + k]);
+    json_end_object(j);
+}
+
+static void json_journeys(struct json *j, const struct model_spec *m, const struct results *r)
+{
+    json_begin_object(j, "journeys");
+    json_journey_scope(j, "total", r, 0);
+    json_begin_object(j, "segments");
+    for (int sg = 0; sg < m->n_segments; sg++)
+        json_journey_scope(j, m->segments[sg].name, r, results_segment_scope(m, sg));
+    json_end_object(j);
+    json_end_object(j);
+}
+
+/* little: the two sides of Little's law as sample-path sums over each replication. */
+static void json_little(struct json *j, const struct results *r)
+{
+    json_begin_object(j, "little");
+    json_begin_object(j, "queue");
+    json_summary(j, "area_contact_s", &r->summary[MET_QUEUE_AREA]);
+    json_summary(j, "waits_s", &r->summary[MET_QUEUE_WAITS]);
+    json_end_object(j);
+    json_begin_object(j, "issues");
+    json_summary(j, "area_issue_s", &r->summary[MET_ISSUE_AREA]);
+    json_summary(j, "times_s", &r->summary[MET_ISSUE_TIME]);
+    json_end_object(j);
+    json_end_object(j);
+}
+
 /* The metrics of one scope that apply to it: a channel's by its kind, a total's (kind
  * CH_N_KINDS) the core ones, overtime only for the run's total in day mode. */
 static void json_metrics(struct json *j, const char *key, const struct results *r, int scope,
@@ -142,6 +177,8 @@ void report_json(FILE *out, const struct report_meta *meta, const struct model_s
             json_end_object(&j);
         }
     json_end_array(&j);
+    json_journeys(&j, m, r);
+    json_little(&j, r);
     json_begin_object(&j, "perf");
     json_int(&j, "events", (long long)r->events);
     json_int(&j, "stale_events", (long long)r->stale_events);
@@ -257,10 +294,19 @@ static const struct summary_row summary_rows[] = {
     {MET_GAVE_UP_SS, "gave up in self-service", "contacts", 1, 1},
     {MET_SS_TIME, "time in self-service", "s", 1, 1},
     {MET_OFFERED, "offered to agents", "contacts", 1, 1},
+    {MET_RETRIALS, "of them retrials", "contacts", 1, 1},
+    {MET_REPEATS, "of them repeats", "contacts", 1, 1},
+    {MET_INCIDENT_ISSUES, "incident issues", "issues", 1, 1},
+    {MET_PREVENTED, "prevented by notice", "issues", 1, 1},
     {MET_BALKED, "balked", "contacts", 1, 1},
     {MET_BLOCKED, "blocked", "contacts", 1, 1},
     {MET_HANDLED, "handled", "contacts", 1, 1},
     {MET_ABANDONED, "abandoned", "contacts", 1, 1},
+    {MET_CB_OFFERED, "callbacks offered", "contacts", 1, 1},
+    {MET_CB_ACCEPTED, "callbacks accepted", "contacts", 1, 1},
+    {MET_CB_REACHED, "callbacks reached", "contacts", 1, 1},
+    {MET_CB_UNREACHED, "callbacks unreached", "contacts", 1, 1},
+    {MET_CB_WAIT, "callback wait", "s", 1, 2},
     {MET_ABANDON_RATE, "abandon rate", "%", 100, 2},
     {MET_P_WAIT, "P(wait)", "%", 100, 2},
     {MET_ASA, "ASA (answered)", "s", 1, 2},
@@ -283,9 +329,14 @@ static const struct summary_row summary_rows[] = {
 /* Rows about features the model does not use (no self-service, no balking, ...) are left out. */
 static int row_in_use(const struct model_spec *m, int metric)
 {
-    int ss = 0, balk = 0, block = 0, cost = 0;
+    int ss = 0, balk = 0, block = 0, cost = 0, callback = 0, retrial = 0, repeat = 0;
+    for (int j = 0; j < m->n_journeys; j++) {
+        retrial |= m->journeys[j].retrial.enabled && m->journeys[j].retrial.probability > 0;
+        repeat |= m->journeys[j].repeat.enabled;
+    }
     for (int c = 0; c < m->n_channels; c++) {
         const struct channel_spec *ch = &m->channels[c];
+        callback |= ch->callback.enabled;
         ss |= ch->self_service.enabled;
         balk |= ch->balking != BALK_NONE;
         block |= ch->limit_waiting || ch->limit_lines;
@@ -300,6 +351,15 @@ static int row_in_use(const struct model_spec *m, int metric)
     case MET_BALKED: return balk;
     case MET_BLOCKED: return block;
     case MET_COST: return cost;
+    case MET_RETRIALS: return retrial;
+    case MET_REPEATS: return repeat;
+    case MET_INCIDENT_ISSUES: return m->n_incidents > 0;
+    case MET_PREVENTED: return m->n_incidents > 0;
+    case MET_CB_OFFERED:
+    case MET_CB_ACCEPTED:
+    case MET_CB_REACHED:
+    case MET_CB_UNREACHED:
+    case MET_CB_WAIT: return callback;
     }
     return 1;
 }
@@ -359,6 +419,38 @@ static void summary_grid(FILE *out, const struct model_spec *m, const struct res
     }
 }
 
+/* Customer issues: one row per journey metric, a column for the total and each segment. */
+static void journey_table(FILE *out, const struct model_spec *m, const struct results *r)
+{
+    static const struct summary_row rows[] = {
+        {MET_ISSUES, "issues", "issues", 1, 1},
+        {MET_ISSUES_RESOLVED, "resolved", "issues", 1, 1},
+        {MET_ISSUES_GAVE_UP, "gave up", "issues", 1, 1},
+        {MET_ISSUES_OPEN, "open at the end", "issues", 1, 1},
+        {MET_CONTACTS_PER_ISSUE, "contacts per issue", "contacts", 1, 3},
+        {MET_WAIT_PER_ISSUE, "waiting per issue", "s", 1, 1},
+        {MET_TIME_TO_RESOLUTION, "time to resolution", "min", 1.0 / 60, 1},
+        {MET_FCR_RATE, "first-contact resolution", "%", 100, 2},
+        {MET_RESOLUTION_RATE, "final resolution", "%", 100, 2},
+        {MET_GAVE_UP_RATE, "gave-up rate", "%", 100, 2},
+        {MET_CHURN_RATE, "churn rate", "%", 100, 2},
+        {MET_CHURN_COST, "churn cost", "currency", 1, 0},
+    };
+    int segs = m->n_segments > 1 ? m->n_segments : 0;
+    fprintf(out, "\ncustomer issues (journeys)\n%-24s %-9s %22s", "metric", "unit", "total");
+    for (int sg = 0; sg < segs; sg++)
+        fprintf(out, " %22s", m->segments[sg].name);
+    fputc('\n', out);
+    for (size_t k = 0; k < sizeof rows / sizeof *rows; k++) {
+        fprintf(out, "%-24s %-9s", rows[k].label, rows[k].unit);
+        summary_cell(out, &r->summary[rows[k].metric], rows[k].scale, rows[k].decimals);
+        for (int sg = 0; sg < segs; sg++)
+            summary_cell(out, &r->summary[results_segment_scope(m, sg) * MET_N + rows[k].metric],
+                         rows[k].scale, rows[k].decimals);
+        fputc('\n', out);
+    }
+}
+
 static void summary_table(FILE *out, const struct model_spec *m, const struct results *r)
 {
     int n = m->n_channels > m->n_segments ? m->n_channels : m->n_segments;
@@ -394,6 +486,7 @@ static void summary_table(FILE *out, const struct model_spec *m, const struct re
         summary_cell(out, total_cost, 1, 0);
         fputc('\n', out);
     }
+    if (m->journeys_modelled) journey_table(out, m, r);
     if (m->n_segments > 1) {
         fprintf(out, "\nby customer segment\n");
         for (int sg = 0; sg < m->n_segments; sg++)

@@ -24,6 +24,12 @@ enum rng_purpose {
     RNG_ABSENCE = 9,  /* who is absent today, index = group */
     RNG_SHRINKAGE = 10, /* phase of each agent's shrinkage, index = group */
     RNG_TRANSFER = 11, /* transfer decision and the new leg's work and patience (per contact) */
+    RNG_JOURNEY = 12, /* retrial, repeat, resolution, callback-acceptance and churn decisions
+                       * and delays (per contact) */
+    RNG_FOLLOWUP = 13, /* work, patience and self-service of retrials, repeats and incident
+                        * contacts (per contact) */
+    RNG_CALLBACK = 14, /* whether each callback call reaches the customer (per contact and try) */
+    RNG_INCIDENT = 15, /* incident arrivals, index = incident * n_channels + channel */
     RNG_N_PURPOSES
 };
 

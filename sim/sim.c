@@ -69,16 +69,56 @@ enum ev_kind {
     EV_SHRINK_DUE,
     EV_SHRINK_END,
     EV_OVERFLOW,
-    EV_PAUSE_END
+    EV_PAUSE_END,
+    EV_FOLLOWUP,  /* a retrial or repeat contact arrives */
+    EV_CB_RETRY,  /* an unreached callback is due to be tried again */
+    EV_INCIDENT   /* an incident's extra arrival */
 };
-static const unsigned ev_prio[] = {0, 1, 2, 2, 3, 4, 5, 6, 1, 1, 3, 1};
+static const unsigned ev_prio[] = {0, 1, 2, 2, 3, 4, 5, 6, 1, 1, 3, 1, 6, 5, 6};
 
-enum contact_state { C_FREE, C_WAITING, C_SERVICE, C_AWAY, C_SELF_SERVICE, C_WRAP };
+/* C_PENDING: an issue between two of its contacts (the slot carries it to the next one);
+ * C_PARKED: the same, due after the run's last close (open at the end); C_CB_WAIT: a callback
+ * between two tries. */
+enum contact_state {
+    C_FREE,
+    C_WAITING,
+    C_SERVICE,
+    C_AWAY,
+    C_SELF_SERVICE,
+    C_WRAP,
+    C_PENDING,
+    C_PARKED,
+    C_CB_WAIT
+};
 
 /* What became of a contact, for the call log. */
-enum outcome { OUT_HANDLED, OUT_ABANDONED, OUT_BALKED, OUT_BLOCKED, OUT_DEFLECTED, OUT_GAVE_UP };
-static const char *const outcome_names[] = {"handled",   "abandoned", "balked",
-                                            "blocked",   "deflected", "gave_up_in_self_service"};
+enum outcome {
+    OUT_HANDLED,
+    OUT_ABANDONED,
+    OUT_BALKED,
+    OUT_BLOCKED,
+    OUT_DEFLECTED,
+    OUT_GAVE_UP,
+    OUT_UNREACHED
+};
+static const char *const outcome_names[] = {"handled", "abandoned", "balked", "blocked", "deflected",
+                                            "gave_up_in_self_service", "unreached"};
+static const char *const kind_names[] = {"first", "retrial", "repeat"};
+
+/* What a finished contact means for its issue. */
+enum issue_step {
+    STEP_RESOLVED,   /* handled and resolved, or resolved in self-service */
+    STEP_UNSERVED,   /* reached no agent: the customer may try again */
+    STEP_UNRESOLVED, /* handled, not resolved: the customer may come back */
+    STEP_GAVE_UP     /* left for good */
+};
+
+/* The per-contact uniforms of RNG_JOURNEY, by decision. */
+enum journey_draw { J_RETRY, J_RETRY_DELAY, J_RESOLVE, J_REPEAT, J_REPEAT_DELAY, J_CB_ACCEPT,
+                    J_CHURN };
+/* The per-contact uniforms of RNG_FOLLOWUP, by attribute. */
+enum followup_draw { F_SERVICE, F_PATIENCE, F_EXCHANGES, F_BALK, F_SS_TIME, F_SS_SUCCESS,
+                     F_SS_ESCALATE };
 
 struct contact {
     double arrival_s;  /* s */
@@ -92,9 +132,14 @@ struct contact {
     double overflow_s; /* the longest route-step wait reached by an overflow event, s */
     double next_overflow_s; /* the step wait of the pending overflow event, s */
     double end_s;      /* when the current service ends, s */
+    double pushed_s;   /* when it last entered a queue, for the sum of queue stays, s */
+    double issue_start_s; /* its issue's first arrival, s */
+    double issue_wait_s;  /* its issue's waiting for agents so far, s */
     double rate;       /* duration per unit of work content in the current service */
     double balk_u;     /* uniform draw deciding a balk, drawn at arrival */
-    uint64_t id;       /* arrival serial number in the replication */
+    uint64_t id;       /* contact serial number in the replication (the call log's contact_id) */
+    uint64_t issue;    /* its issue's number: the fresh-arrival serial of the issue's first
+                        * contact */
     uint32_t gen;      /* bumped when assigned or freed: invalidates pending timers */
     uint32_t prev;     /* queue links, or free-list link in next */
     uint32_t next;
@@ -110,6 +155,21 @@ struct contact {
     uint8_t joined;    /* was offered to its channel's agents */
     uint8_t skill;     /* the agent's skill it was taken under */
     uint8_t ss_outcome; /* decided at arrival: 0 resolved, 1 escalates, 2 gives up */
+    uint16_t attempt;  /* contacts of its issue before this one */
+    uint16_t repeats;  /* repeat contacts of its issue so far, this one included */
+    uint8_t kind;      /* 0 first, 1 retrial, 2 repeat */
+    uint8_t counted;   /* its issue is counted */
+    uint8_t callback;  /* accepted a callback: waits off the line, never abandons */
+    uint8_t cb_tries;  /* callback calls made */
+    uint8_t cb_failing; /* the agent's current call will not reach the customer */
+    uint8_t issue_end; /* for the log: 0 the issue goes on, 1 resolved, 2 gave up */
+    uint8_t churned;   /* for the log: the customer churned at the issue's end */
+};
+
+/* Issue counters of one segment in one replication (counted issues). */
+struct journey_tally {
+    uint64_t issues, resolved, gave_up, first_contact, contacts, churned;
+    double wait_s, resolution_s, churn_cost;
 };
 
 struct queue {
@@ -225,6 +285,18 @@ struct rep {
     uint64_t *open_by_channel; /* the same, per channel, once offered to the channel's agents */
     uint64_t counted_in_ss;    /* counted contacts in self-service */
     uint32_t *away;         /* per channel: messaging conversations with the customer away */
+    uint32_t *cb_waiting;   /* per channel: callbacks between two tries */
+    struct journey_tally *jt; /* per segment */
+    gsl_rng **rng_incident; /* per incident and channel */
+    uint64_t issues_open;   /* every issue, counted or not */
+    uint64_t counted_issues_open, counted_pending; /* counted issues open; of them between
+                                                    * contacts */
+    uint64_t pending;       /* follow-up events in the calendar */
+    long long contact_serial; /* contacts so far (fresh, follow-ups and incident contacts) */
+    /* Sample-path sums for Little's law, over the whole replication. */
+    uint64_t n_waiting;     /* contacts in agent queues */
+    double queue_area, queue_since, queue_waits;
+    double issue_area, issue_since, issue_time;
     long long serial;       /* arrivals so far, across channels */
     int closed;             /* day mode: between a close and the next opening */
     int final_closed;       /* day mode: past the last close */
@@ -360,6 +432,11 @@ static struct rep *rep_alloc(const struct model_spec *m)
     }
     r->tallies = xcalloc((size_t)nt * nc, sizeof *r->tallies);
     r->away = xcalloc((size_t)nc, sizeof(uint32_t));
+    r->cb_waiting = xcalloc((size_t)nc, sizeof(uint32_t));
+    r->jt = xcalloc((size_t)r->ns, sizeof *r->jt);
+    r->rng_incident = xcalloc((size_t)m->n_incidents * nc + 1, sizeof(gsl_rng *));
+    for (int i = 0; i < m->n_incidents * nc; i++)
+        r->rng_incident[i] = rng_alloc();
     r->open_by_channel = xcalloc((size_t)nc, sizeof(uint64_t));
     return r;
 }
@@ -430,6 +507,11 @@ static void rep_free(struct rep *r)
     free(r->rng_shrink);
     free(r->tallies);
     free(r->away);
+    free(r->cb_waiting);
+    free(r->jt);
+    for (int i = 0; i < r->m->n_incidents * r->nc; i++)
+        gsl_rng_free(r->rng_incident[i]);
+    free(r->rng_incident);
     free(r->open_by_channel);
     free(r);
 }
@@ -462,6 +544,32 @@ static void contact_free(struct rep *r, uint32_t k)
     r->free_head = k;
 }
 
+/* The key of a contact's own uniforms: its issue and attempt.  A first contact's key is its
+ * issue number, the fresh-arrival serial, so models without journeys draw what they always did. */
+static uint64_t contact_key(const struct contact *ct)
+{
+    return ct->issue | (uint64_t)ct->attempt << 48;
+}
+
+static double contact_u(const struct rep *r, const struct contact *ct, unsigned purpose,
+                        uint64_t k)
+{
+    return rng_contact_uniform(r->m->seed, (uint64_t)r->rep_index, purpose, contact_key(ct), k);
+}
+
+/* Little's law sums: the time integral of the contacts in agent queues. */
+static void flush_queue_area(struct rep *r)
+{
+    r->queue_area += (double)r->n_waiting * (now_s(r) - r->queue_since);
+    r->queue_since = now_s(r);
+}
+
+static void flush_issue_area(struct rep *r)
+{
+    r->issue_area += (double)r->issues_open * (now_s(r) - r->issue_since);
+    r->issue_since = now_s(r);
+}
+
 /* The queue of the contact's class: its channel and segment. */
 static int class_of(const struct rep *r, const struct contact *ct)
 {
@@ -473,7 +581,9 @@ static void queue_push(struct rep *r, uint32_t k)
     struct contact *ct = &r->contacts[k];
     struct queue *q = &r->queues[class_of(r, ct)];
     r->waiting[ct->channel]++;
-    ct->enqueue_s = now_s(r);
+    flush_queue_area(r);
+    r->n_waiting++;
+    ct->enqueue_s = ct->pushed_s = now_s(r);
     ct->state = C_WAITING;
     ct->prev = q->tail;
     ct->next = NIL;
@@ -491,6 +601,9 @@ static void queue_push_front(struct rep *r, uint32_t k)
     struct contact *ct = &r->contacts[k];
     struct queue *q = &r->queues[class_of(r, ct)];
     r->waiting[ct->channel]++;
+    flush_queue_area(r);
+    r->n_waiting++;
+    ct->pushed_s = now_s(r);
     ct->state = C_WAITING;
     ct->enqueue_s = ct->queue_s; /* its place is its first arrival in the queue */
     ct->prev = NIL;
@@ -508,6 +621,9 @@ static void queue_unlink(struct rep *r, uint32_t k)
     struct contact *ct = &r->contacts[k];
     struct queue *q = &r->queues[class_of(r, ct)];
     r->waiting[ct->channel]--;
+    flush_queue_area(r);
+    r->n_waiting--;
+    r->queue_waits += now_s(r) - ct->pushed_s;
     if (ct->prev != NIL)
         r->contacts[ct->prev].next = ct->next;
     else
@@ -651,9 +767,27 @@ static void assign(struct rep *r, uint32_t a, uint32_t k, int skill)
     const struct group_spec *gs = &r->m->groups[ag->group];
     int c = ct->channel;
     double t = now_s(r);
-    if (!ct->answered) {
+    if (!ct->answered && ct->callback) {
+        /* The agent calls the customer back; the call may not reach them. */
+        if (contact_u(r, ct, RNG_CALLBACK, ct->cb_tries++) >= ch->callback.reach) {
+            ct->cb_failing = 1;
+        } else {
+            double w = t - ct->queue_s;
+            ct->answered = 1;
+            ct->answer_s = t;
+            ct->issue_wait_s += w;
+            if (ct->cls >= 0) {
+                struct tally *both[2] = {&r->tallies[ct->cls], &r->seg_tallies[ct->segment]};
+                for (int i = 0; i < 2; i++) {
+                    both[i]->cb_answered++;
+                    both[i]->cb_wait_s += w;
+                }
+            }
+        }
+    } else if (!ct->answered) {
         ct->answered = 1;
         ct->answer_s = t;
+        ct->issue_wait_s += t - ct->queue_s;
         if (ct->cls >= 0) {
             double w = t - ct->queue_s;
             struct tally *both[2] = {&r->tallies[ct->cls], &r->seg_tallies[ct->segment]};
@@ -681,7 +815,7 @@ static void assign(struct rep *r, uint32_t a, uint32_t k, int skill)
     }
     skill_change(r, (int)ag->group, skill,
                  channel_kind_slotted(ch->kind) ? 1.0 / gs->concurrency : 1.0);
-    double duration = ct->work_s * group_proficiency(gs, skill);
+    double duration = ct->cb_failing ? ch->callback.attempt_s : ct->work_s * group_proficiency(gs, skill);
     ct->skill = (uint8_t)skill;
     if (channel_kind_slotted(ch->kind)) {
         flush_slots(r, c);
@@ -729,7 +863,7 @@ static void release(struct rep *r, uint32_t a, uint32_t k)
 static int channel_pending(const struct rep *r, int c)
 {
     return channel_kind_real_time(r->m->channels[c].kind) &&
-           (r->waiting[c] > 0 || r->away[c] > 0);
+           (r->waiting[c] > 0 || r->away[c] > 0 || r->cb_waiting[c] > 0);
 }
 
 /* No real-time work of the group's skills is pending, so after a close its idle agents may go. */
@@ -1219,13 +1353,6 @@ static int interval_of(const struct model_spec *m, double t)
     return d * m->n_intervals + k;
 }
 
-static int count_exchanges(struct rep *r, const struct channel_spec *ch, int c)
-{
-    if (ch->kind != CH_MESSAGING) return 1;
-    double x = ceil(dist_draw(&ch->exchanges, r->rng[RNG_EXCHANGES][c]));
-    return x < 1 ? 1 : x > UINT16_MAX ? UINT16_MAX : (int)x;
-}
-
 /* The two tallies a counted contact feeds: its (interval, channel) class and its segment. */
 static void tallies_of(struct rep *r, const struct contact *ct, struct tally **both)
 {
@@ -1244,9 +1371,16 @@ static void tallies_of(struct rep *r, const struct contact *ct, struct tally **b
 static void log_contact(const struct rep *r, const struct contact *ct, enum outcome outcome);
 static void contact_done(struct rep *r, uint32_t k);
 
-/* Ends a contact that never reached an agent (balked, blocked, deflected, gave up). */
+static void issue_next(struct rep *r, uint32_t k, enum issue_step step);
+
+/* Ends a contact that never reached an agent (balked, blocked, deflected, gave up, callback
+ * unreached). */
 static void contact_lost(struct rep *r, uint32_t k, enum outcome outcome)
 {
+    issue_next(r, k,
+               outcome == OUT_DEFLECTED ? STEP_RESOLVED
+               : outcome == OUT_GAVE_UP ? STEP_GAVE_UP
+                                        : STEP_UNSERVED);
     if (r->log != NULL && r->contacts[k].cls >= 0) log_contact(r, &r->contacts[k], outcome);
     r->lost++;
     contact_done(r, k);
@@ -1265,15 +1399,21 @@ static double channel_capacity(const struct rep *r, int c)
     return n;
 }
 
-/* Probability of balking when told the predicted wait: (number ahead + 1) x mean handle time /
- * serving capacity (docs/config.md). */
+/* The wait a customer joining channel c is told: (number ahead + 1) x mean handle time /
+ * serving capacity (docs/config.md); infinite with no agent on duty. */
+static double predicted_wait(const struct rep *r, int c)
+{
+    double capacity = channel_capacity(r, c);
+    if (capacity <= 0) return HUGE_VAL;
+    return (r->waiting[c] + 1) * dist_mean(&r->m->channels[c].service) / capacity;
+}
+
+/* Probability of balking when told the predicted wait. */
 static double balk_probability(const struct rep *r, int c)
 {
     const struct channel_spec *ch = &r->m->channels[c];
     if (ch->balking == BALK_NONE) return 0;
-    double capacity = channel_capacity(r, c);
-    if (capacity <= 0) return 1;
-    double w = (r->waiting[c] + 1) * dist_mean(&ch->service) / capacity;
+    double w = predicted_wait(r, c);
     if (ch->balking == BALK_LINEAR) return fmin(1.0, w / ch->balk_scale_s);
     return -expm1(-w / ch->balk_scale_s);
 }
@@ -1304,6 +1444,19 @@ static void join_agents(struct rep *r, uint32_t k)
         COUNT(r, ct, blocked);
         contact_lost(r, k, OUT_BLOCKED);
         return;
+    }
+    const struct callback_spec *cb = &ch->callback;
+    if (cb->enabled && !ct->callback && predicted_wait(r, c) > cb->offer_above_s) {
+        COUNT(r, ct, cb_offered);
+        if (contact_u(r, ct, RNG_JOURNEY, J_CB_ACCEPT) < cb->accept) {
+            /* Keeps its place in the queue, off the line: no patience timer. */
+            COUNT(r, ct, cb_accepted);
+            ct->callback = 1;
+            queue_push(r, k);
+            COUNT(r, ct, queued);
+            if (r->has_overflow) schedule_overflow(r, k);
+            return;
+        }
     }
     if (ct->balk_u < balk_probability(r, c)) {
         COUNT(r, ct, balked);
@@ -1336,7 +1489,10 @@ static int interrupt_for(struct rep *r, uint32_t k)
             if (!may[ec->channel]) continue;
             double left = ec->end_s - now_s(r);
             ec->worked_s -= left;
-            ec->work_s = left / ec->rate;
+            if (ec->cb_failing)
+                ec->cb_failing = 0; /* the call is cut short; its work is untouched */
+            else
+                ec->work_s = left / ec->rate;
             ec->gen++; /* its service end is now stale */
             if (ec->cls >= 0) {
                 r->tallies[ec->cls].interrupted++;
@@ -1359,19 +1515,46 @@ static int uses_self_service(const struct model_spec *m, int c, int s)
     return ss->enabled && (ss->forced || m->segments == NULL || m->segments[s].self_service);
 }
 
-static void handle_arrival(struct rep *r, int stream)
+/* A draw of distribution d for a contact: from the channel's stream in arrival order (fresh
+ * arrivals, as they always were), or by inversion of the contact's own uniform (follow-ups and
+ * incident contacts, which would otherwise shift every later fresh arrival's draws). */
+static double draw_for(struct rep *r, const struct contact *ct, int own, const struct dist *d,
+                       gsl_rng *stream, int j)
+{
+    if (!own) return dist_draw(d, stream);
+    return dist_quantile(d, contact_u(r, ct, RNG_FOLLOWUP, (uint64_t)j));
+}
+
+static double uniform_for(struct rep *r, const struct contact *ct, int own, gsl_rng *stream, int j)
+{
+    return own ? contact_u(r, ct, RNG_FOLLOWUP, (uint64_t)j) : gsl_rng_uniform(stream);
+}
+
+/* Opens a new issue on a contact slot whose segment and counted flag are set. */
+static void issue_open(struct rep *r, struct contact *ct, uint64_t issue)
+{
+    flush_issue_area(r);
+    r->issues_open++;
+    ct->issue = issue;
+    ct->issue_start_s = now_s(r);
+    ct->issue_wait_s = 0;
+    ct->attempt = ct->repeats = 0;
+    ct->kind = 0;
+    if (!ct->counted) return;
+    r->counted_issues_open++;
+    r->jt[ct->segment].issues++;
+}
+
+/* A contact of an open issue arrives on channel c (ct->front): its work and patience for the
+ * channel whose agents will serve it, then self-service or the agents.  `own` draws from the
+ * contact's own uniforms (see draw_for). */
+static void contact_start(struct rep *r, uint32_t k, int c, int own)
 {
     const struct model_spec *m = r->m;
-    int c = stream / r->ns, seg = stream % r->ns;
+    struct contact *ct = &r->contacts[k];
+    int seg = ct->segment;
     const struct channel_spec *front = &m->channels[c];
     double t = now_s(r);
-    long long serial = r->serial++;
-    int counted = 1;
-    if (m->mode == MODE_STEADY) {
-        counted = serial >= m->warmup_contacts && serial < m->warmup_contacts + m->contacts;
-        if (serial == m->warmup_contacts) switch_bucket(r, 0);
-        if (serial == m->warmup_contacts + m->contacts) switch_bucket(r, r->n_total);
-    }
     int self = uses_self_service(m, c, seg);
     /* The channel whose agents will serve it: known now, so its work and patience are drawn at
      * arrival like everyone else's (common random numbers). */
@@ -1380,19 +1563,25 @@ static void handle_arrival(struct rep *r, int stream)
     const struct dist *patience = m->segments && m->segments[seg].patience[q].kind != DIST_NONE
                                       ? &m->segments[seg].patience[q]
                                       : &ch->patience;
-    uint32_t k = contact_alloc(r);
-    struct contact *ct = &r->contacts[k];
     ct->arrival_s = t;
-    ct->work_s = dist_draw(&ch->service, r->rng[RNG_SERVICE][c]);
-    ct->patience_s = patience->kind == DIST_NONE ? HUGE_VAL : dist_draw(patience, r->rng[RNG_PATIENCE][c]);
-    ct->exchanges_left = (uint16_t)count_exchanges(r, ch, c);
-    ct->balk_u = r->has_balking ? gsl_rng_uniform(r->rng[RNG_BALK][c]) : 0;
+    ct->work_s = draw_for(r, ct, own, &ch->service, r->rng[RNG_SERVICE][c], F_SERVICE);
+    ct->patience_s = patience->kind == DIST_NONE
+                         ? HUGE_VAL
+                         : draw_for(r, ct, own, patience, r->rng[RNG_PATIENCE][c], F_PATIENCE);
+    if (ch->kind != CH_MESSAGING) {
+        ct->exchanges_left = 1;
+    } else {
+        double x = ceil(draw_for(r, ct, own, &ch->exchanges, r->rng[RNG_EXCHANGES][c], F_EXCHANGES));
+        ct->exchanges_left = (uint16_t)(x < 1 ? 1 : x > UINT16_MAX ? UINT16_MAX : x);
+    }
+    ct->balk_u = r->has_balking ? uniform_for(r, ct, own, r->rng[RNG_BALK][c], F_BALK) : 0;
     ct->worked_s = ct->wrap_s = ct->overflow_s = 0;
     ct->answered = ct->escalated = ct->joined = 0;
+    ct->callback = ct->cb_tries = ct->cb_failing = 0;
+    ct->issue_end = ct->churned = 0;
     ct->front = (uint16_t)c;
-    ct->segment = (uint16_t)seg;
-    ct->id = (uint64_t)serial;
-    ct->cls = counted ? interval_of(m, t) * r->nc + c : -1;
+    ct->id = (uint64_t)r->contact_serial++;
+    ct->cls = ct->counted ? interval_of(m, t) * r->nc + c : -1;
     r->arrivals++;
     if (++r->in_system > SIM_MAX_IN_SYSTEM)
         die("replication %d: more than %d contacts in the system at t = %.0f s: the model is "
@@ -1400,8 +1589,9 @@ static void handle_arrival(struct rep *r, int stream)
             "patience",
             r->rep_index, SIM_MAX_IN_SYSTEM, t);
     COUNT(r, ct, arrived);
-    if (counted) r->counted_open++;
-    schedule_arrival(r, stream, t);
+    if (ct->kind == 1) COUNT(r, ct, retrials);
+    if (ct->kind == 2) COUNT(r, ct, repeats);
+    if (ct->counted) r->counted_open++;
     if (!self) {
         ct->channel = (uint16_t)c;
         join_agents(r, k);
@@ -1409,14 +1599,193 @@ static void handle_arrival(struct rep *r, int stream)
     }
     const struct self_service_spec *ss = &front->self_service;
     gsl_rng *g = r->rng[RNG_SELF_SERVICE][c];
-    double time = dist_draw(&ss->time, g);
-    double u_success = gsl_rng_uniform(g), u_escalate = gsl_rng_uniform(g);
+    double time = draw_for(r, ct, own, &ss->time, g, F_SS_TIME);
+    double u_success = uniform_for(r, ct, own, g, F_SS_SUCCESS);
+    double u_escalate = uniform_for(r, ct, own, g, F_SS_ESCALATE);
     ct->ss_outcome = u_success < ss->success[seg] ? 0 : u_escalate < ss->escalate ? 1 : 2;
     ct->channel = (uint16_t)c;
     ct->state = C_SELF_SERVICE;
     ct->queue_s = t + time;
-    if (counted) r->counted_in_ss++;
+    if (ct->counted) r->counted_in_ss++;
     cal_push(&r->cal, t + time, ev_prio[EV_SS_END], EV_SS_END, k, ct->gen);
+}
+
+static void handle_arrival(struct rep *r, int stream)
+{
+    const struct model_spec *m = r->m;
+    int c = stream / r->ns, seg = stream % r->ns;
+    long long serial = r->serial++;
+    int counted = 1;
+    if (m->mode == MODE_STEADY) {
+        counted = serial >= m->warmup_contacts && serial < m->warmup_contacts + m->contacts;
+        if (serial == m->warmup_contacts) switch_bucket(r, 0);
+        if (serial == m->warmup_contacts + m->contacts) switch_bucket(r, r->n_total);
+    }
+    uint32_t k = contact_alloc(r);
+    struct contact *ct = &r->contacts[k];
+    ct->segment = (uint16_t)seg;
+    ct->counted = (uint8_t)counted;
+    issue_open(r, ct, (uint64_t)serial);
+    schedule_arrival(r, stream, now_s(r));
+    contact_start(r, k, c, 0);
+}
+
+/* A retrial or repeat contact of a pending issue arrives. */
+static void handle_followup(struct rep *r, uint32_t k, uint32_t tag)
+{
+    struct contact *ct = &r->contacts[k];
+    SIM_ENSURE(ct->gen == tag && ct->state == C_PENDING);
+    r->pending--;
+    if (ct->counted) r->counted_pending--;
+    contact_start(r, k, ct->front, 1);
+}
+
+/* Next extra arrival of incident stream i * n_channels + c after t, or HUGE_VAL past its end. */
+static void schedule_incident(struct rep *r, int stream, double t)
+{
+    const struct incident_spec *in = &r->m->incidents[stream / r->nc];
+    double rate = in->extra_per_s[stream % r->nc];
+    if (rate <= 0) return;
+    double next = fmax(t, in->start_s) + gsl_ran_exponential(r->rng_incident[stream], 1.0) / rate;
+    if (next < in->end_s)
+        cal_push(&r->cal, next, ev_prio[EV_INCIDENT], EV_INCIDENT, (uint32_t)stream, 0);
+}
+
+/* An incident's extra customer: its segment by the segments' shares; reached by the notice (if
+ * it went out) and not contacting, or a new issue.  The uniforms are drawn whether or not a
+ * notice exists, so runs with and without one see the same customers. */
+static void handle_incident(struct rep *r, int stream)
+{
+    const struct model_spec *m = r->m;
+    const struct incident_spec *in = &m->incidents[stream / r->nc];
+    int c = stream % r->nc;
+    gsl_rng *g = r->rng_incident[stream];
+    double u_segment = gsl_rng_uniform(g), u_reach = gsl_rng_uniform(g);
+    double u_prevent = gsl_rng_uniform(g), t = now_s(r);
+    schedule_incident(r, stream, t);
+    long long serial = r->serial++;
+    int seg = 0;
+    for (double acc = 0; m->segments && seg < m->n_segments - 1; seg++)
+        if (u_segment < (acc += m->segments[seg].share)) break;
+    struct tally *both[2] = {&r->tallies[interval_of(m, t) * r->nc + c], &r->seg_tallies[seg]};
+    if (in->notice && t >= in->notice_s && u_reach < in->reach && u_prevent < in->prevent) {
+        both[0]->prevented++;
+        both[1]->prevented++;
+        return;
+    }
+    both[0]->incident_issues++;
+    both[1]->incident_issues++;
+    uint32_t k = contact_alloc(r);
+    struct contact *ct = &r->contacts[k];
+    ct->segment = (uint16_t)seg;
+    ct->counted = 1;
+    issue_open(r, ct, (uint64_t)serial);
+    contact_start(r, k, c, 1);
+}
+
+/* ==== Issues ==== */
+
+/* The earliest time at or after t the center is open (day mode), HUGE_VAL past the last close. */
+static double next_open_time(const struct rep *r, double t)
+{
+    const struct model_spec *m = r->m;
+    if (m->mode != MODE_DAY) return t;
+    double d = floor(t / DAY_S);
+    if (t >= d * DAY_S + m->n_intervals * m->interval_s) d++;
+    if (d >= m->n_days) return HUGE_VAL;
+    return fmax(t, d * DAY_S);
+}
+
+static double churn_probability(const struct churn_spec *cs, const struct contact *ct,
+                                int gave_up)
+{
+    int contacts = ct->attempt + 1;
+    if (cs->model == CHURN_LOGISTIC)
+        return 1 / (1 + exp(-(cs->intercept + cs->per_wait_min * ct->issue_wait_s / 60 +
+                              cs->per_extra_contact * (contacts - 1) + cs->gave_up * gave_up)));
+    double p = 0;
+    for (int i = 0; i < cs->n_rows; i++) {
+        const struct churn_row *w = &cs->rows[i];
+        if (ct->issue_wait_s >= w->min_wait_s && contacts >= w->min_contacts &&
+            (w->outcome < 0 || w->outcome == gave_up))
+            p = w->p;
+    }
+    return p;
+}
+
+/* The issue of contact k ends now, resolved or given up; the customer may churn. */
+static void issue_end(struct rep *r, uint32_t k, int resolved)
+{
+    struct contact *ct = &r->contacts[k];
+    double t = now_s(r);
+    flush_issue_area(r);
+    r->issues_open--;
+    r->issue_time += t - ct->issue_start_s;
+    ct->issue_end = resolved ? 1 : 2;
+    ct->churned = 0;
+    if (!ct->counted) return;
+    r->counted_issues_open--;
+    struct journey_tally *jt = &r->jt[ct->segment];
+    jt->contacts += ct->attempt + 1u;
+    jt->wait_s += ct->issue_wait_s;
+    if (resolved) {
+        jt->resolved++;
+        jt->resolution_s += t - ct->issue_start_s;
+        if (ct->attempt == 0) jt->first_contact++;
+    } else {
+        jt->gave_up++;
+    }
+    const struct journey_spec *j = model_journey(r->m, ct->segment);
+    if (j == NULL || j->churn.model == CHURN_NONE) return;
+    if (contact_u(r, ct, RNG_JOURNEY, J_CHURN) < churn_probability(&j->churn, ct, !resolved)) {
+        ct->churned = 1;
+        jt->churned++;
+        jt->churn_cost += r->m->segments ? r->m->segments[ct->segment].value : 0;
+    }
+}
+
+/* The issue of contact k continues with another contact (kind 1 retrial, 2 repeat) on channel
+ * c (-1 the one it came in on) after delay: a new slot carries the issue until then, so k may
+ * finish its own life (wrap-up, freeing).  Past the last close the issue stays open. */
+static void follow_up(struct rep *r, uint32_t k, int kind, int c, double delay)
+{
+    double t = next_open_time(r, now_s(r) + delay);
+    uint32_t p = contact_alloc(r);
+    struct contact *ct = &r->contacts[k], *pc = &r->contacts[p];
+    uint32_t gen = pc->gen;
+    *pc = *ct;
+    pc->gen = gen + 1; /* the slot's own generation: its stale timers stay stale */
+    pc->attempt = (uint16_t)(ct->attempt + 1);
+    pc->repeats = (uint16_t)(ct->repeats + (kind == 2));
+    pc->kind = (uint8_t)kind;
+    pc->front = (uint16_t)(c >= 0 ? c : ct->front);
+    pc->state = t < HUGE_VAL ? C_PENDING : C_PARKED;
+    if (pc->counted) r->counted_pending++;
+    if (t == HUGE_VAL) return;
+    r->pending++;
+    cal_push(&r->cal, t, ev_prio[EV_FOLLOWUP], EV_FOLLOWUP, p, pc->gen);
+}
+
+/* What the end of contact k means for its issue: over, or another contact to come.  May grow
+ * the contact pool: callers re-read their contact pointers. */
+static void issue_next(struct rep *r, uint32_t k, enum issue_step step)
+{
+    const struct contact *ct = &r->contacts[k];
+    const struct journey_spec *j = model_journey(r->m, ct->segment);
+    /* A retrial's cap counts the issue's contacts, a repeat's its repeats. */
+    const struct return_spec *back = j == NULL                  ? NULL
+                                     : step == STEP_UNSERVED    ? &j->retrial
+                                     : step == STEP_UNRESOLVED ? &j->repeat
+                                                                : NULL;
+    int done = back == NULL ? 0 : back == &j->retrial ? ct->attempt + 1 : ct->repeats;
+    if (back != NULL && back->enabled && done < back->max &&
+        contact_u(r, ct, RNG_JOURNEY, back == &j->retrial ? J_RETRY : J_REPEAT) <
+            back->probability) {
+        double u = contact_u(r, ct, RNG_JOURNEY, back == &j->retrial ? J_RETRY_DELAY : J_REPEAT_DELAY);
+        follow_up(r, k, back == &j->retrial ? 1 : 2, back->channel, dist_quantile(&back->delay, u));
+        return;
+    }
+    issue_end(r, k, step == STEP_RESOLVED);
 }
 
 /* Leaving self-service: resolved, escalated to an agent queue (patience times the frustration
@@ -1469,7 +1838,7 @@ static void log_header(FILE *f)
 {
     fputs("replication,contact_id,issue_id,segment,channel,arrival_s,queue_entry_s,answer_s,"
           "abandon_s,wait_s,handle_s,wrapup_s,end_s,group,agent,outcome,arrival_channel,"
-          "self_service_s\n",
+          "self_service_s,attempt,contact_kind,callback,issue_outcome,churned\n",
           f);
 }
 
@@ -1494,7 +1863,7 @@ static void log_contact(const struct rep *r, const struct contact *ct, enum outc
     const struct model_spec *m = r->m;
     double t = now_s(r);
     fprintf(r->log, "%d,%llu,%llu,", r->rep_index, (unsigned long long)ct->id,
-            (unsigned long long)ct->id);
+            (unsigned long long)ct->issue);
     log_text(r->log, m->segments ? m->segments[ct->segment].name : "default");
     fputc(',', r->log);
     log_text(r->log, m->channels[ct->channel].name);
@@ -1511,6 +1880,8 @@ static void log_contact(const struct rep *r, const struct contact *ct, enum outc
         fprintf(r->log, ",%u,", ct->agent - r->groups[a->group].first_agent);
     } else if (outcome == OUT_ABANDONED) {
         fprintf(r->log, ",%.17g,%.17g,,,%.17g,,,", t, t - ct->queue_s, t);
+    } else if (outcome == OUT_UNREACHED) {
+        fprintf(r->log, ",,%.17g,%.17g,,%.17g,,,", t - ct->queue_s, ct->worked_s, t);
     } else if (outcome == OUT_BALKED || outcome == OUT_BLOCKED) {
         fprintf(r->log, ",,0,,,%.17g,,,", t);
     } else {
@@ -1518,10 +1889,12 @@ static void log_contact(const struct rep *r, const struct contact *ct, enum outc
     }
     fprintf(r->log, "%s,", outcome_names[outcome]);
     log_text(r->log, m->channels[ct->front].name);
-    fprintf(r->log, ",%.17g\n",
+    fprintf(r->log, ",%.17g,%u,%s,%d,%s,%d\n",
             ct->escalated || outcome == OUT_DEFLECTED || outcome == OUT_GAVE_UP
                 ? ct->queue_s - ct->arrival_s
-                : 0.0);
+                : 0.0,
+            ct->attempt + 1u, kind_names[ct->kind], ct->callback,
+            ct->issue_end == 1 ? "resolved" : ct->issue_end == 2 ? "gave_up" : "", ct->churned);
 }
 
 /* ==== Departures ==== */
@@ -1564,11 +1937,42 @@ static double draw_wrapup(struct rep *r, uint32_t a, const struct contact *ct)
     const struct group_spec *gs = &r->m->groups[r->agents[a].group];
     if (gs->wrapup == NULL || gs->wrapup[ct->skill].kind == DIST_NONE) return 0;
     /* The contact's own uniform, so its wrap-up does not depend on who else was served. */
-    double u = rng_contact_uniform(r->m->seed, (uint64_t)r->rep_index, RNG_WRAPUP, ct->id, 0);
+    double u = contact_u(r, ct, RNG_WRAPUP, 0);
     return dist_quantile(&gs->wrapup[ct->skill], u);
 }
 
 static void transfer_contact(struct rep *r, uint32_t a, uint32_t k);
+
+/* The agent's call did not reach a callback customer: try again later, or give up (the
+ * customer may then retry like one who abandoned).  The caller refills the agent. */
+static void callback_failed(struct rep *r, uint32_t k)
+{
+    struct contact *ct = &r->contacts[k];
+    const struct callback_spec *cb = &r->m->channels[ct->channel].callback;
+    ct->cb_failing = 0;
+    release(r, ct->agent, k);
+    if (cb->retry && ct->cb_tries < cb->max_tries) {
+        ct->state = C_CB_WAIT;
+        ct->gen++;
+        r->cb_waiting[ct->channel]++;
+        cal_push(&r->cal, now_s(r) + cb->retry_after_s, ev_prio[EV_CB_RETRY], EV_CB_RETRY, k,
+                 ct->gen);
+        return;
+    }
+    COUNT(r, ct, cb_unreached);
+    contact_lost(r, k, OUT_UNREACHED);
+}
+
+/* A callback's next try: first in line, as its turn has come. */
+static void handle_cb_retry(struct rep *r, uint32_t k, uint32_t tag)
+{
+    struct contact *ct = &r->contacts[k];
+    SIM_ENSURE(ct->gen == tag && ct->state == C_CB_WAIT);
+    r->cb_waiting[ct->channel]--;
+    if (route_contact(r, k)) return;
+    queue_push_front(r, k);
+    if (r->has_overflow) schedule_overflow(r, k);
+}
 
 /* Returns 0 for the stale end of an interrupted service. */
 static int handle_service_end(struct rep *r, uint32_t k, uint32_t tag)
@@ -1577,25 +1981,32 @@ static int handle_service_end(struct rep *r, uint32_t k, uint32_t tag)
     const struct channel_spec *ch = &r->m->channels[ct->channel];
     if (ct->gen != tag || ct->state != C_SERVICE) return 0;
     uint32_t a = ct->agent;
+    if (ct->cb_failing) {
+        callback_failed(r, k);
+        agent_fill(r, a);
+        return 1;
+    }
     if (--ct->exchanges_left > 0) {
         release(r, a, k);
         /* Messaging: the customer is away.  The next exchange's work and this away time come
          * from the contact's own uniforms, indexed by exchange, so they do not shift with
          * staffing (common random numbers). */
         int c = ct->channel;
-        uint64_t rep = (uint64_t)r->rep_index, x = ct->exchanges_left;
+        uint64_t x = ct->exchanges_left;
         ct->state = C_AWAY;
         r->away[c]++;
-        ct->work_s = dist_quantile(&ch->service,
-                                   rng_contact_uniform(r->m->seed, rep, RNG_SERVICE, ct->id, x));
-        double away = dist_quantile(&ch->reply_delay,
-                                    rng_contact_uniform(r->m->seed, rep, RNG_REPLY, ct->id, x));
+        ct->work_s = dist_quantile(&ch->service, contact_u(r, ct, RNG_SERVICE, x));
+        double away = dist_quantile(&ch->reply_delay, contact_u(r, ct, RNG_REPLY, x));
         cal_push(&r->cal, now_s(r) + away, ev_prio[EV_REPLY], EV_REPLY, k, ct->gen);
     } else {
         ct->wrap_s = draw_wrapup(r, a, ct);
-        uint64_t rep = (uint64_t)r->rep_index;
-        int transfer = ch->transfer_to > 0 &&
-                       rng_contact_uniform(r->m->seed, rep, RNG_TRANSFER, ct->id, 0) < ch->transfer_p;
+        int transfer = ch->transfer_to > 0 && contact_u(r, ct, RNG_TRANSFER, 0) < ch->transfer_p;
+        if (!transfer) {
+            const struct group_spec *gs = &r->m->groups[r->agents[a].group];
+            int resolved = contact_u(r, ct, RNG_JOURNEY, J_RESOLVE) < group_fcr(gs, ct->skill);
+            issue_next(r, k, resolved ? STEP_RESOLVED : STEP_UNRESOLVED);
+            ct = &r->contacts[k]; /* the pool may have moved */
+        }
         if (ct->cls >= 0) {
             struct tally *both[2];
             tallies_of(r, ct, both);
@@ -1647,27 +2058,28 @@ static void transfer_contact(struct rep *r, uint32_t a, uint32_t k)
         uint32_t h = contact_alloc(r);
         ct = &r->contacts[k]; /* the pool may have moved */
         struct contact *hc = &r->contacts[h];
+        uint32_t gen = hc->gen;
         *hc = *ct;
         hc->state = C_WRAP;
-        hc->gen++;
+        hc->gen = gen + 1; /* the slot's own generation: its stale timers stay stale */
         if (r->agents[a].exclusive) r->agents[a].in_hand = h;
         cal_push(&r->cal, now_s(r) + hold, ev_prio[EV_WRAP_END], EV_WRAP_END, h, hc->gen);
     } else {
         release(r, a, k);
     }
     if (ct->cls >= 0 && ct->joined) r->open_by_channel[ct->channel]--;
-    uint64_t rep = (uint64_t)r->rep_index;
     const struct dist *patience = m->segments && m->segments[ct->segment].patience[to].kind != DIST_NONE
                                       ? &m->segments[ct->segment].patience[to]
                                       : &ch->patience;
-    ct->work_s = dist_quantile(&ch->service, rng_contact_uniform(m->seed, rep, RNG_TRANSFER, ct->id, 1)) +
+    ct->work_s = dist_quantile(&ch->service, contact_u(r, ct, RNG_TRANSFER, 1)) +
                  (from->transfer_warm ? from->consult_s : 0);
     ct->patience_s = patience->kind == DIST_NONE
                          ? HUGE_VAL
-                         : dist_quantile(patience, rng_contact_uniform(m->seed, rep, RNG_TRANSFER, ct->id, 2));
+                         : dist_quantile(patience, contact_u(r, ct, RNG_TRANSFER, 2));
     ct->channel = (uint16_t)to;
     if (ct->cls >= 0) ct->cls = ct->cls / r->nc * r->nc + to;
     ct->answered = ct->joined = 0;
+    ct->callback = ct->cb_tries = 0;
     ct->exchanges_left = 1;
     ct->wrap_s = ct->overflow_s = 0;
     ct->gen++;
@@ -1694,6 +2106,9 @@ static int handle_patience(struct rep *r, uint32_t k, uint32_t tag)
     struct contact *ct = &r->contacts[k];
     if (ct->gen != tag || ct->state != C_WAITING || ct->answered) return 0;
     queue_unlink(r, k);
+    ct->issue_wait_s += now_s(r) - ct->queue_s;
+    issue_next(r, k, STEP_UNSERVED);
+    ct = &r->contacts[k]; /* the pool may have moved */
     if (ct->cls >= 0) {
         struct tally *both[2];
         tallies_of(r, ct, both);
@@ -1794,8 +2209,20 @@ static void rep_reset(struct rep *r, int rep_index)
         for (int d = 0; d < m->n_days; d++)
             r->busy_factor[(size_t)b * m->n_days + d] = gsl_ran_gamma(r->rng_busy[b], k, 1 / k);
     }
-    for (int sg = 0; sg < r->ns; sg++)
+    for (int sg = 0; sg < r->ns; sg++) {
         tally_reset(&r->seg_tallies[sg]);
+        memset(&r->jt[sg], 0, sizeof r->jt[sg]);
+    }
+    for (int i = 0; i < m->n_incidents * nc; i++)
+        rng_seed_stream(r->rng_incident[i], m->seed, (uint64_t)rep_index, RNG_INCIDENT,
+                        (uint64_t)i);
+    for (int c = 0; c < nc; c++)
+        r->cb_waiting[c] = 0;
+    r->issues_open = r->counted_issues_open = r->counted_pending = r->pending = 0;
+    r->contact_serial = 0;
+    r->n_waiting = 0;
+    r->queue_area = r->queue_since = r->queue_waits = 0;
+    r->issue_area = r->issue_since = r->issue_time = 0;
     for (int q = 0; q < nc * r->ns; q++) {
         r->queues[q].head = r->queues[q].tail = NIL;
         r->queues[q].len = 0;
@@ -1869,7 +2296,8 @@ static int rep_finished(const struct rep *r)
 {
     const struct model_spec *m = r->m;
     if (m->mode == MODE_STEADY)
-        return r->serial >= m->warmup_contacts + m->contacts && r->counted_open == 0;
+        return r->serial >= m->warmup_contacts + m->contacts && r->counted_open == 0 &&
+               r->counted_pending == 0;
     /* Agents stay on after the last close while real-time work is pending or in hand. */
     return r->final_closed && r->on_duty_total == 0 && r->shrinking_total == 0 &&
            r->counted_in_ss == 0;
@@ -1889,6 +2317,8 @@ static void rep_simulate(struct rep *r)
     }
     for (int i = 0; i < r->nc * r->ns; i++)
         schedule_arrival(r, i, 0);
+    for (int i = 0; i < m->n_incidents * r->nc; i++)
+        schedule_incident(r, i, 0);
     struct cal_event ev;
     while (cal_pop(&r->cal, &ev)) {
         switch ((enum ev_kind)ev.kind) {
@@ -1943,6 +2373,15 @@ static void rep_simulate(struct rep *r)
         case EV_STAFFING:
             handle_staffing(r, (int)ev.index);
             break;
+        case EV_FOLLOWUP:
+            handle_followup(r, ev.index, ev.tag);
+            break;
+        case EV_CB_RETRY:
+            handle_cb_retry(r, ev.index, ev.tag);
+            break;
+        case EV_INCIDENT:
+            handle_incident(r, (int)ev.index);
+            break;
         }
         if ((++r->events & 0xfffff) == 0) report_progress(r);
 #ifdef SIM_DEBUG
@@ -1951,7 +2390,88 @@ static void rep_simulate(struct rep *r)
         if (rep_finished(r)) break;
     }
     switch_bucket(r, r->bucket);
+    flush_queue_area(r);
+    flush_issue_area(r);
     SIM_ENSURE(r->arrivals == r->handled + r->abandoned + r->lost + r->in_system);
+}
+
+/* Open issues at the end, from the slots that carry them (every state but free and the
+ * agent-side wrap-up): the stays still running close the Little sums, and each open issue must
+ * be carried by exactly one slot.  Returns the contacts the counted open issues have made. */
+static uint64_t close_open_issues(struct rep *r)
+{
+    double t = now_s(r);
+    uint64_t carried = 0, counted = 0, contacts = 0;
+    for (uint32_t i = 0; i < r->n_slots; i++) {
+        const struct contact *ct = &r->contacts[i];
+        if (ct->state == C_FREE || ct->state == C_WRAP) continue;
+        carried++;
+        r->issue_time += t - ct->issue_start_s;
+        if (ct->state == C_WAITING) r->queue_waits += t - ct->pushed_s;
+        if (!ct->counted) continue;
+        counted++;
+        /* A pending slot already counts the contact to come. */
+        contacts += ct->attempt + (ct->state == C_PENDING || ct->state == C_PARKED ? 0u : 1u);
+    }
+    SIM_ENSURE(carried == r->issues_open);
+    SIM_ENSURE(counted == r->counted_issues_open);
+    SIM_ENSURE(r->counted_issues_open == r->counted_open + r->counted_pending);
+    return contacts;
+}
+
+static double ratio_or_nan(double num, double den)
+{
+    return den > 0 ? num / den : (double)NAN;
+}
+
+static void journey_values(const struct journey_tally *jt, double *v)
+{
+    double ended = (double)(jt->resolved + jt->gave_up);
+    v[MET_ISSUES] = (double)jt->issues;
+    v[MET_ISSUES_RESOLVED] = (double)jt->resolved;
+    v[MET_ISSUES_GAVE_UP] = (double)jt->gave_up;
+    v[MET_ISSUES_OPEN] = (double)jt->issues - ended;
+    v[MET_CONTACTS_PER_ISSUE] = ratio_or_nan((double)jt->contacts, ended);
+    v[MET_WAIT_PER_ISSUE] = ratio_or_nan(jt->wait_s, ended);
+    v[MET_TIME_TO_RESOLUTION] = ratio_or_nan(jt->resolution_s, (double)jt->resolved);
+    v[MET_FCR_RATE] = ratio_or_nan((double)jt->first_contact, ended);
+    v[MET_RESOLUTION_RATE] = ratio_or_nan((double)jt->resolved, ended);
+    v[MET_GAVE_UP_RATE] = ratio_or_nan((double)jt->gave_up, ended);
+    v[MET_CHURNED] = (double)jt->churned;
+    v[MET_CHURN_RATE] = ratio_or_nan((double)jt->churned, ended);
+    v[MET_CHURN_COST] = jt->churn_cost;
+}
+
+/* The issue scopes (segments and total) and the Little sums, with the identities that tie issues
+ * to contacts: every counted issue ended once or is open, every counted contact belongs to one. */
+static void collect_journeys(struct rep *r, struct results *res, int rep_index, uint64_t arrived)
+{
+    const struct model_spec *m = r->m;
+    uint64_t open_contacts = close_open_issues(r);
+    struct journey_tally all;
+    memset(&all, 0, sizeof all);
+    for (int sg = 0; sg < r->ns; sg++) {
+        const struct journey_tally *jt = &r->jt[sg];
+        all.issues += jt->issues;
+        all.resolved += jt->resolved;
+        all.gave_up += jt->gave_up;
+        all.first_contact += jt->first_contact;
+        all.contacts += jt->contacts;
+        all.churned += jt->churned;
+        all.wait_s += jt->wait_s;
+        all.resolution_s += jt->resolution_s;
+        all.churn_cost += jt->churn_cost;
+        if (sg < m->n_segments)
+            journey_values(jt, results_value(res, rep_index, results_segment_scope(m, sg), 0));
+    }
+    SIM_ENSURE(all.issues == all.resolved + all.gave_up + r->counted_issues_open);
+    SIM_ENSURE(arrived == all.contacts + open_contacts);
+    double *v = results_value(res, rep_index, 0, 0);
+    journey_values(&all, v);
+    v[MET_QUEUE_AREA] = r->queue_area;
+    v[MET_QUEUE_WAITS] = r->queue_waits;
+    v[MET_ISSUE_AREA] = r->issue_area;
+    v[MET_ISSUE_TIME] = r->issue_time;
 }
 
 /* Occupancy and slot accounting of (interval or bucket i, channel c) into ty. */
@@ -2049,7 +2569,8 @@ static void rep_collect(struct rep *r, struct results *res, int rep_index)
     /* Every counted arrival is in exactly one place: resolved or gone in self-service, handled,
      * abandoned, balked, blocked, or still in the system. */
     SIM_ENSURE(sum.arrived == sum.deflected + sum.gave_up_ss + sum.handled - sum.transferred +
-                                  sum.abandoned + sum.balked + sum.blocked + r->counted_open);
+                                  sum.abandoned + sum.balked + sum.blocked + sum.cb_unreached +
+                                  r->counted_open);
     SIM_ENSURE(sum.arrived ==
                sum.deflected + sum.gave_up_ss + sum.offered - sum.transferred + r->counted_in_ss);
 
@@ -2080,7 +2601,7 @@ static void rep_collect(struct rep *r, struct results *res, int rep_index)
         }
         /* Conservation per channel: offered = handled + abandoned + still in the system. */
         SIM_ENSURE(agg->offered == agg->handled + agg->abandoned + agg->balked + agg->blocked +
-                                       r->open_by_channel[c]);
+                                       agg->cb_unreached + r->open_by_channel[c]);
         /* Backlogs are levels, not sums: the channel's is the one left at the end. */
         agg->backlog_start = (double)NAN;
         agg->backlog_end = r->waiting[c];
@@ -2116,6 +2637,7 @@ static void rep_collect(struct rep *r, struct results *res, int rep_index)
             overtime += r->staffed_s[(size_t)nt * ng + g];
         *results_value(res, rep_index, 0, MET_OVERTIME) = overtime;
     }
+    collect_journeys(r, res, rep_index, sum.arrived);
     res->events += r->events;
     res->stale_events += r->stale;
     res->arrivals += r->arrivals;

@@ -27,5 +27,5 @@ for cfg in "configs/erlang.cfg --set contacts=3000 --set warmup_contacts=300" "c
     check "$name: abandoned equals abandoned rows" awk -v a="$abandoned" -v b="$(json_mean abandoned)" 'BEGIN { exit !(a == b) }'
     check "$name: asa_s from the log to 1e-12" awk -v a="$asa" -v b="$(json_mean asa_s)" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 1e-12 * b) }'
     check "$name: wait_mean_s from the log to 1e-12" awk -v a="$wait" -v b="$(json_mean wait_mean_s)" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 1e-12 * b) }'
-    check "$name: every row has 18 fields" awk -F, 'NF != 18 { bad = 1 } END { exit bad }' "$tmp/log.csv"
+    check "$name: every row has 23 fields" awk -F, 'NF != 23 { bad = 1 } END { exit bad }' "$tmp/log.csv"
 done
