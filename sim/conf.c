@@ -1853,7 +1853,7 @@ static void load_incidents(struct loader *L, const config_setting_t *root, struc
             if (c < 0)
                 fail(L, e, "%s.extra_per_hour.%s: no channel named '%s'", path,
                      config_setting_name(e), config_setting_name(e));
-            else if (is_number(e))
+            else if (is_number(e) && in_bounds(L, e, number_of(e)))
                 in->extra_per_s[c] = number_of(e) / 3600;
         }
         const config_setting_t *nt = child(g, "notice");

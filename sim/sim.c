@@ -1960,6 +1960,7 @@ static void callback_failed(struct rep *r, uint32_t k)
         return;
     }
     COUNT(r, ct, cb_unreached);
+    ct->issue_wait_s += now_s(r) - ct->queue_s;
     contact_lost(r, k, OUT_UNREACHED);
 }
 

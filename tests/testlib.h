@@ -37,4 +37,25 @@ static inline int testlib_fields(char *line, char **f, int max)
     return n;
 }
 
+/* Reads every data row of a call log (header skipped) into an array of row_size-byte records,
+ * each filled by parse from the row's fields; rows with fewer than min_fields are skipped.
+ * Caller frees. */
+static inline void *testlib_read_rows(FILE *log, size_t row_size, int min_fields,
+                                      void (*parse)(void *row, char **fields), int *n)
+{
+    char line[2048];
+    char *f[40];
+    int cap = 1024;
+    char *rows = xmalloc((size_t)cap * row_size);
+    *n = 0;
+    rewind(log);
+    if (fgets(line, sizeof line, log) == NULL) return rows;
+    while (fgets(line, sizeof line, log)) {
+        if (testlib_fields(line, f, 40) < min_fields) continue;
+        if (*n == cap) rows = xrealloc(rows, (size_t)(cap *= 2) * row_size);
+        parse(rows + (size_t)(*n)++ * row_size, f);
+    }
+    return rows;
+}
+
 #endif

@@ -51,35 +51,27 @@ struct row {
     double arrival, queued, answer, abandon, end;
 };
 
+static void parse_row(void *row, char **f)
+{
+    struct row *w = row;
+    w->rep = atoi(f[0]);
+    w->id = atol(f[1]);
+    w->handle = f[10][0] ? atof(f[10]) : 0;
+    snprintf(w->segment, sizeof w->segment, "%s", f[3]);
+    snprintf(w->channel, sizeof w->channel, "%s", f[4]);
+    snprintf(w->group, sizeof w->group, "%s", f[13]);
+    snprintf(w->outcome, sizeof w->outcome, "%s", f[15]);
+    w->arrival = atof(f[5]);
+    w->queued = f[6][0] ? atof(f[6]) : w->arrival;
+    w->answer = f[7][0] ? atof(f[7]) : -1;
+    w->abandon = f[8][0] ? atof(f[8]) : -1;
+    w->end = atof(f[12]);
+}
+
 /* Reads the call log into rows (caller frees). */
 static struct row *read_log(FILE *log, int *n)
 {
-    char line[1024];
-    int cap = 1024;
-    struct row *rows = xmalloc((size_t)cap * sizeof *rows);
-    *n = 0;
-    rewind(log);
-    if (fgets(line, sizeof line, log) == NULL) return rows;
-    while (fgets(line, sizeof line, log)) {
-        char *f[20];
-        int nf = testlib_fields(line, f, 20);
-        if (nf < 16) continue;
-        if (*n == cap) rows = xrealloc(rows, (size_t)(cap *= 2) * sizeof *rows);
-        struct row *w = &rows[(*n)++];
-        w->rep = atoi(f[0]);
-        w->id = atol(f[1]);
-        w->handle = f[10][0] ? atof(f[10]) : 0;
-        snprintf(w->segment, sizeof w->segment, "%s", f[3]);
-        snprintf(w->channel, sizeof w->channel, "%s", f[4]);
-        snprintf(w->group, sizeof w->group, "%s", f[13]);
-        snprintf(w->outcome, sizeof w->outcome, "%s", f[15]);
-        w->arrival = atof(f[5]);
-        w->queued = f[6][0] ? atof(f[6]) : w->arrival;
-        w->answer = f[7][0] ? atof(f[7]) : -1;
-        w->abandon = f[8][0] ? atof(f[8]) : -1;
-        w->end = atof(f[12]);
-    }
-    return rows;
+    return testlib_read_rows(log, sizeof(struct row), 16, parse_row, n);
 }
 
 /* ==== 1. Overflow ==== */
