@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "conf.h"
 #include "report.h"
+#include "state.h"
 #include "util.h"
 
 #include <errno.h>
@@ -28,11 +29,18 @@ static void usage(FILE *out)
             "                    stdout instead of the text report\n"
             "  --csv DIR         write DIR/total.csv and DIR/intervals.csv (created if needed)\n"
             "  --log FILE        write a call-by-call CSV trace of counted contacts ('-': stdout)\n"
+            "  --state FILE      start every replication from the center's state in FILE\n"
+            "                    (day mode; docs/state.md), e.g. who waits at 11:00\n"
+            "  --dump-state TIME FILE\n"
+            "                    write each replication's state at TIME ('HH:MM', or 'D/HH:MM'\n"
+            "                    on day D) to FILE, a state file --state reads\n"
             "  --quiet           no progress bar\n"
             "  -h, --help        this help\n\n"
             "Examples:\n"
             "  ccsim run configs/default.cfg\n"
-            "  ccsim run configs/erlang.cfg --set agents=105 --reps 20 --json -\n");
+            "  ccsim run configs/erlang.cfg --set agents=105 --reps 20 --json -\n"
+            "  ccsim run configs/default.cfg --dump-state 11:00 state.cfg\n"
+            "  ccsim run configs/default.cfg --state state.cfg\n");
 }
 
 struct progress {
@@ -66,6 +74,7 @@ static void show_progress(void *ctx, double fraction, int done, int total)
 int cmd_run(int argc, char **argv)
 {
     const char *config = NULL, *json_path = NULL, *csv_dir = NULL, *log_path = NULL;
+    const char *state_path = NULL, *dump_time = NULL, *dump_path = NULL;
     long reps = -1, seed = -1;
     int quiet = 0;
     struct conf_override *sets = xcalloc((size_t)argc + 2, sizeof *sets);
@@ -102,6 +111,15 @@ int cmd_run(int argc, char **argv)
             csv_dir = v;
         } else if ((v = cli_flag_value(argc, argv, &i, "--log", &bad)) != NULL) {
             log_path = v;
+        } else if ((v = cli_flag_value(argc, argv, &i, "--state", &bad)) != NULL) {
+            state_path = v;
+        } else if ((v = cli_flag_value(argc, argv, &i, "--dump-state", &bad)) != NULL) {
+            if (i + 1 >= argc) {
+                status = cli_usage_error("run", "--dump-state needs TIME and FILE");
+                goto done;
+            }
+            dump_time = v;
+            dump_path = argv[++i];
         } else if (bad) {
             status = cli_usage_error("run", "%s needs a value", a);
             goto done;
@@ -141,11 +159,37 @@ int cmd_run(int argc, char **argv)
         status = EXIT_USAGE;
         goto done;
     }
+    struct sim_state state = {0, NULL};
+    double dump_at = -1;
+    if (state_path != NULL && state_load(state_path, &m, &state, &d) != 0) {
+        diag_print(&d, stderr);
+        diag_fini(&d);
+        model_spec_free(&m);
+        status = EXIT_USAGE;
+        goto done;
+    }
     diag_fini(&d);
+    if (dump_time != NULL) {
+        dump_at = m.mode == MODE_DAY ? state_parse_time(dump_time, &m) : -1;
+        if (dump_at < 0) {
+            status = cli_usage_error("run", "--dump-state: '%s' is not 'HH:MM' or 'D/HH:MM' within "
+                                            "the opening hours of a day-mode config",
+                                     dump_time);
+            state_free(&state);
+            model_spec_free(&m);
+            goto done;
+        }
+        if (state_path != NULL && dump_at < state.snaps[0].time_s) {
+            status = cli_usage_error("run", "--dump-state: %s is before the state's time", dump_time);
+            state_free(&state);
+            model_spec_free(&m);
+            goto done;
+        }
+    }
 
     /* Every output is opened (as its temporary file) before simulating, so an unwritable path
      * fails at once instead of after the run. */
-    struct outfile log = {NULL, NULL, NULL}, json = {NULL, NULL, NULL};
+    struct outfile log = {NULL, NULL, NULL}, json = {NULL, NULL, NULL}, dump = {NULL, NULL, NULL};
     if (log_path != NULL && outfile_open(&log, log_path) != 0) {
         warn("cannot write '%s':", log_path);
         model_spec_free(&m);
@@ -159,18 +203,44 @@ int cmd_run(int argc, char **argv)
         status = EXIT_RUNTIME;
         goto done;
     }
+    if (dump_path != NULL && outfile_open(&dump, dump_path) != 0) {
+        warn("cannot write '%s':", dump_path);
+        outfile_abort(&log);
+        outfile_abort(&json);
+        state_free(&state);
+        model_spec_free(&m);
+        status = EXIT_RUNTIME;
+        goto done;
+    }
     if (csv_dir != NULL && mkdir(csv_dir, 0777) != 0 && errno != EEXIST) {
         warn("cannot create '%s':", csv_dir);
         outfile_abort(&log);
         outfile_abort(&json);
+        outfile_abort(&dump);
+        state_free(&state);
         model_spec_free(&m);
         status = EXIT_RUNTIME;
         goto done;
     }
     struct progress prog = {mono_s(), 0};
     int show = !quiet && isatty(STDERR_FILENO);
-    struct sim_hooks hooks = {show ? show_progress : NULL, &prog, log.f};
+    struct sim_hooks hooks = {.progress = show ? show_progress : NULL,
+                              .progress_ctx = &prog,
+                              .log = log.f,
+                              .state = state_path ? &state : NULL,
+                              .dump = dump.f,
+                              .dump_at_s = dump_at,
+                              .dump_config = config};
+    if (dump.f != NULL) state_write_begin(dump.f, config, dump_at, &m);
     struct results *r = sim_run(&m, &hooks);
+    if (dump.f != NULL) {
+        state_write_end(dump.f);
+        if (outfile_commit(&dump) != 0) {
+            warn("cannot write '%s':", dump_path);
+            status = EXIT_RUNTIME;
+        }
+    }
+    state_free(&state);
     struct report_meta meta = {config};
     if (log_path != NULL && outfile_commit(&log) != 0) {
         warn("cannot write '%s':", log_path);

@@ -158,6 +158,52 @@ double dist_quantile(const struct dist *d, double u)
     return HUGE_VAL;
 }
 
+double dist_residual(const struct dist *d, double e, double u)
+{
+    if (e <= 0) return dist_quantile(d, u);
+    double x;
+    switch (d->kind) {
+    case DIST_EXPONENTIAL:
+        return dist_quantile(d, u);
+    case DIST_DETERMINISTIC:
+        return fmax(d->mean_s - e, 0);
+    case DIST_UNIFORM:
+        if (e >= d->max_s) return 0;
+        return gsl_cdf_flat_Pinv(u, fmax(e, d->min_s), d->max_s) - e;
+    case DIST_LOGNORMAL: {
+        double q = gsl_cdf_lognormal_Q(e, d->p1, d->p2);
+        x = q > 0 ? gsl_cdf_lognormal_Qinv((1 - u) * q, d->p1, d->p2) : e;
+        break;
+    }
+    case DIST_GAMMA:
+    case DIST_ERLANG: {
+        double q = gsl_cdf_gamma_Q(e, d->p1, d->p2);
+        x = q > 0 ? gsl_cdf_gamma_Qinv((1 - u) * q, d->p1, d->p2) : e;
+        break;
+    }
+    case DIST_WEIBULL: {
+        double q = gsl_cdf_weibull_Q(e, d->p1, d->p2);
+        x = q > 0 ? gsl_cdf_weibull_Qinv((1 - u) * q, d->p1, d->p2) : e;
+        break;
+    }
+    case DIST_EMPIRICAL: {
+        /* The values above e, equally likely (values are kept as given: count them). */
+        size_t above = 0;
+        for (size_t i = 0; i < d->n_values; i++)
+            above += d->values[i] > e;
+        if (above == 0) return 0;
+        size_t pick = (size_t)(u * (double)above);
+        if (pick >= above) pick = above - 1;
+        for (size_t i = 0; i < d->n_values; i++)
+            if (d->values[i] > e && pick-- == 0) return d->values[i] - e;
+        return 0;
+    }
+    default:
+        return HUGE_VAL;
+    }
+    return fmax(x - e, 0);
+}
+
 double dist_mean(const struct dist *d)
 {
     return d->kind == DIST_NONE ? HUGE_VAL : d->mean_s;

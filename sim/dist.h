@@ -50,6 +50,12 @@ double dist_draw(const struct dist *d, gsl_rng *r);
  * randomness tied to a contact rather than to a stream's order (see rng_contact_uniform). */
 double dist_quantile(const struct dist *d, double u);
 
+/* The remaining time given elapsed_s already spent, by inversion of u (0 < u < 1): the
+ * u-quantile of X - e given X > e.  Computed on the upper tail (Q^-1(u Q(e)) - e), which stays
+ * accurate far into it; exponential is memoryless.  0 when X cannot exceed e (a deterministic
+ * or bounded distribution already past its end). */
+double dist_residual(const struct dist *d, double elapsed_s, double u);
+
 /* Exact mean and squared coefficient of variation of a prepared distribution. */
 double dist_mean(const struct dist *d);
 double dist_scv(const struct dist *d);

@@ -467,12 +467,20 @@ static inline double *results_value(const struct results *r, int rep, int scope,
 /* Progress: fraction of the run done, 0 to 1, and replications finished. */
 typedef void sim_progress_fn(void *ctx, double fraction, int reps_done, int reps_total);
 
-/* What a caller may attach to a run; every field may be NULL. */
+struct sim_state;
+
+/* What a caller may attach to a run; every field may be NULL (dump_at_s is read only with
+ * dump). */
 struct sim_hooks {
     sim_progress_fn *progress; /* called with progress_ctx every 2^20 events and after each
                                 * replication */
     void *progress_ctx;
     FILE *log;                 /* call-by-call CSV trace of counted contacts (docs/log.md) */
+    const struct sim_state *state; /* start every replication from it (replication r from
+                                    * state r when it holds one per replication) */
+    FILE *dump;                /* write each replication's state at dump_at_s (docs/state.md) */
+    double dump_at_s;          /* sim time */
+    const char *dump_config;   /* config path, for the dump's header */
 };
 
 /* Runs all replications of m (seed m->seed) and summarizes them.  Caller owns the result

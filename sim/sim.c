@@ -30,6 +30,7 @@
 #include "model.h"
 #include "calendar.h"
 #include "rng.h"
+#include "state.h"
 #include "util.h"
 
 #include <assert.h>
@@ -72,9 +73,10 @@ enum ev_kind {
     EV_PAUSE_END,
     EV_FOLLOWUP,  /* a retrial or repeat contact arrives */
     EV_CB_RETRY,  /* an unreached callback is due to be tried again */
-    EV_INCIDENT   /* an incident's extra arrival */
+    EV_INCIDENT,  /* an incident's extra arrival */
+    EV_DUMP       /* write the replication's state (--dump-state) */
 };
-static const unsigned ev_prio[] = {0, 1, 2, 2, 3, 4, 5, 6, 1, 1, 3, 1, 6, 5, 6};
+static const unsigned ev_prio[] = {0, 1, 2, 2, 3, 4, 5, 6, 1, 1, 3, 1, 6, 5, 6, 0};
 
 /* C_PENDING: an issue between two of its contacts (the slot carries it to the next one);
  * C_PARKED: the same, due after the run's last close (open at the end); C_CB_WAIT: a callback
@@ -133,6 +135,8 @@ struct contact {
     double next_overflow_s; /* the step wait of the pending overflow event, s */
     double end_s;      /* when the current service ends, s */
     double pushed_s;   /* when it last entered a queue, for the sum of queue stays, s */
+    double service_start_s; /* when the current service began, s */
+    double due_s;      /* pending, callback between tries, messaging away: when it comes due, s */
     double issue_start_s; /* its issue's first arrival, s */
     double issue_wait_s;  /* its issue's waiting for agents so far, s */
     double rate;       /* duration per unit of work content in the current service */
@@ -293,6 +297,7 @@ struct rep {
                                                     * contacts */
     uint64_t pending;       /* follow-up events in the calendar */
     long long contact_serial; /* contacts so far (fresh, follow-ups and incident contacts) */
+    uint64_t prior_contacts; /* contacts the issues of a starting state made before it */
     /* Sample-path sums for Little's law, over the whole replication. */
     uint64_t n_waiting;     /* contacts in agent queues */
     double queue_area, queue_since, queue_waits;
@@ -826,6 +831,7 @@ static void assign(struct rep *r, uint32_t a, uint32_t k, int skill)
         ag->in_hand = k;
     }
     ct->worked_s += duration;
+    ct->service_start_s = t;
     ct->end_s = t + duration;
     ct->rate = ct->work_s > 0 ? duration / ct->work_s : 1; /* agent s per s of work content */
     cal_push(&r->cal, t + duration, ev_prio[EV_SERVICE_END], EV_SERVICE_END, k, ct->gen);
@@ -1545,10 +1551,18 @@ static void issue_open(struct rep *r, struct contact *ct, uint64_t issue)
     r->jt[ct->segment].issues++;
 }
 
-/* A contact of an open issue arrives on channel c (ct->front): its work and patience for the
- * channel whose agents will serve it, then self-service or the agents.  `own` draws from the
- * contact's own uniforms (see draw_for). */
-static void contact_start(struct rep *r, uint32_t k, int c, int own)
+/* The patience of segment seg's customers on channel q (DIST_NONE: they never abandon). */
+static const struct dist *patience_of(const struct model_spec *m, int seg, int q)
+{
+    return m->segments && m->segments[seg].patience[q].kind != DIST_NONE
+               ? &m->segments[seg].patience[q]
+               : &m->channels[q].patience;
+}
+
+/* A contact of an open issue arrives on channel c: its work and patience for the channel whose
+ * agents will serve it, its counts.  `own` draws from the contact's own uniforms (see
+ * draw_for).  Returns whether it meets the channel's self-service front. */
+static int contact_enter(struct rep *r, uint32_t k, int c, int own)
 {
     const struct model_spec *m = r->m;
     struct contact *ct = &r->contacts[k];
@@ -1560,9 +1574,7 @@ static void contact_start(struct rep *r, uint32_t k, int c, int own)
      * arrival like everyone else's (common random numbers). */
     int q = self ? front->self_service.escalate_to : c;
     const struct channel_spec *ch = &m->channels[q];
-    const struct dist *patience = m->segments && m->segments[seg].patience[q].kind != DIST_NONE
-                                      ? &m->segments[seg].patience[q]
-                                      : &ch->patience;
+    const struct dist *patience = patience_of(m, seg, q);
     ct->arrival_s = t;
     ct->work_s = draw_for(r, ct, own, &ch->service, r->rng[RNG_SERVICE][c], F_SERVICE);
     ct->patience_s = patience->kind == DIST_NONE
@@ -1592,23 +1604,37 @@ static void contact_start(struct rep *r, uint32_t k, int c, int own)
     if (ct->kind == 1) COUNT(r, ct, retrials);
     if (ct->kind == 2) COUNT(r, ct, repeats);
     if (ct->counted) r->counted_open++;
-    if (!self) {
-        ct->channel = (uint16_t)c;
+    ct->channel = (uint16_t)c;
+    return self;
+}
+
+/* Self-service for contact k arriving on channel c, for time_s: its outcome drawn now. */
+static void enter_self_service(struct rep *r, uint32_t k, int c, int own, double time)
+{
+    struct contact *ct = &r->contacts[k];
+    const struct self_service_spec *ss = &r->m->channels[c].self_service;
+    gsl_rng *g = r->rng[RNG_SELF_SERVICE][c];
+    double u_success = uniform_for(r, ct, own, g, F_SS_SUCCESS);
+    double u_escalate = uniform_for(r, ct, own, g, F_SS_ESCALATE);
+    ct->ss_outcome = u_success < ss->success[ct->segment] ? 0 : u_escalate < ss->escalate ? 1 : 2;
+    ct->state = C_SELF_SERVICE;
+    ct->queue_s = now_s(r) + time;
+    if (ct->counted) r->counted_in_ss++;
+    cal_push(&r->cal, now_s(r) + time, ev_prio[EV_SS_END], EV_SS_END, k, ct->gen);
+}
+
+/* A contact of an open issue arrives on channel c: self-service, or the agents. */
+static void contact_start(struct rep *r, uint32_t k, int c, int own)
+{
+    if (!contact_enter(r, k, c, own)) {
         join_agents(r, k);
         return;
     }
-    const struct self_service_spec *ss = &front->self_service;
-    gsl_rng *g = r->rng[RNG_SELF_SERVICE][c];
-    double time = draw_for(r, ct, own, &ss->time, g, F_SS_TIME);
-    double u_success = uniform_for(r, ct, own, g, F_SS_SUCCESS);
-    double u_escalate = uniform_for(r, ct, own, g, F_SS_ESCALATE);
-    ct->ss_outcome = u_success < ss->success[seg] ? 0 : u_escalate < ss->escalate ? 1 : 2;
-    ct->channel = (uint16_t)c;
-    ct->state = C_SELF_SERVICE;
-    ct->queue_s = t + time;
-    if (ct->counted) r->counted_in_ss++;
-    cal_push(&r->cal, t + time, ev_prio[EV_SS_END], EV_SS_END, k, ct->gen);
+    const struct self_service_spec *ss = &r->m->channels[c].self_service;
+    double time = draw_for(r, &r->contacts[k], own, &ss->time, r->rng[RNG_SELF_SERVICE][c], F_SS_TIME);
+    enter_self_service(r, k, c, own, time);
 }
+
 
 static void handle_arrival(struct rep *r, int stream)
 {
@@ -1749,7 +1775,7 @@ static void issue_end(struct rep *r, uint32_t k, int resolved)
  * finish its own life (wrap-up, freeing).  Past the last close the issue stays open. */
 static void follow_up(struct rep *r, uint32_t k, int kind, int c, double delay)
 {
-    double t = next_open_time(r, now_s(r) + delay);
+    double due = now_s(r) + delay, t = next_open_time(r, due);
     uint32_t p = contact_alloc(r);
     struct contact *ct = &r->contacts[k], *pc = &r->contacts[p];
     uint32_t gen = pc->gen;
@@ -1760,6 +1786,7 @@ static void follow_up(struct rep *r, uint32_t k, int kind, int c, double delay)
     pc->kind = (uint8_t)kind;
     pc->front = (uint16_t)(c >= 0 ? c : ct->front);
     pc->state = t < HUGE_VAL ? C_PENDING : C_PARKED;
+    pc->due_s = t < HUGE_VAL ? t : due;
     if (pc->counted) r->counted_pending++;
     if (t == HUGE_VAL) return;
     r->pending++;
@@ -1954,6 +1981,7 @@ static void callback_failed(struct rep *r, uint32_t k)
     if (cb->retry && ct->cb_tries < cb->max_tries) {
         ct->state = C_CB_WAIT;
         ct->gen++;
+        ct->due_s = now_s(r) + cb->retry_after_s;
         r->cb_waiting[ct->channel]++;
         cal_push(&r->cal, now_s(r) + cb->retry_after_s, ev_prio[EV_CB_RETRY], EV_CB_RETRY, k,
                  ct->gen);
@@ -1998,13 +2026,16 @@ static int handle_service_end(struct rep *r, uint32_t k, uint32_t tag)
         r->away[c]++;
         ct->work_s = dist_quantile(&ch->service, contact_u(r, ct, RNG_SERVICE, x));
         double away = dist_quantile(&ch->reply_delay, contact_u(r, ct, RNG_REPLY, x));
+        ct->due_s = now_s(r) + away;
         cal_push(&r->cal, now_s(r) + away, ev_prio[EV_REPLY], EV_REPLY, k, ct->gen);
     } else {
         ct->wrap_s = draw_wrapup(r, a, ct);
         int transfer = ch->transfer_to > 0 && contact_u(r, ct, RNG_TRANSFER, 0) < ch->transfer_p;
         if (!transfer) {
             const struct group_spec *gs = &r->m->groups[r->agents[a].group];
-            int resolved = contact_u(r, ct, RNG_JOURNEY, J_RESOLVE) < group_fcr(gs, ct->skill);
+            double fcr = group_fcr(gs, ct->skill);
+            /* (A uniform is below 1: with FCR 1 the draw would always resolve.) */
+            int resolved = fcr >= 1 || contact_u(r, ct, RNG_JOURNEY, J_RESOLVE) < fcr;
             issue_next(r, k, resolved ? STEP_RESOLVED : STEP_UNRESOLVED);
             ct = &r->contacts[k]; /* the pool may have moved */
         }
@@ -2220,7 +2251,7 @@ static void rep_reset(struct rep *r, int rep_index)
     for (int c = 0; c < nc; c++)
         r->cb_waiting[c] = 0;
     r->issues_open = r->counted_issues_open = r->counted_pending = r->pending = 0;
-    r->contact_serial = 0;
+    r->contact_serial = r->prior_contacts = 0;
     r->n_waiting = 0;
     r->queue_area = r->queue_since = r->queue_waits = 0;
     r->issue_area = r->issue_since = r->issue_time = 0;
@@ -2281,6 +2312,270 @@ static void rep_reset(struct rep *r, int rep_index)
     r->bucket = m->mode == MODE_STEADY ? nt : 0;
 }
 
+/* ==== Starting from a state, and writing one (docs/state.md) ==== */
+
+/* An agent of group g who can take a contact of a channel (slotted: share a slot), brought on
+ * the floor beyond the schedule if none is, to leave once its hands are empty: the state says
+ * the contact is with an agent now.  NIL when the group's pool is exhausted. */
+static uint32_t state_agent(struct rep *r, int g, int slotted)
+{
+    struct group_run *gr = &r->groups[g];
+    for (int load = slotted ? gr->K - 1 : 0; load >= 0; load--)
+        if (gr->lists[load].head != NIL) return gr->lists[load].head;
+    if (gr->n_off == 0) return NIL;
+    uint32_t a = gr->off[--gr->n_off];
+    come_on_floor(r, a, 1);
+    gr->release_pending++;
+    return a;
+}
+
+/* The skill of group g that serves channel c's contacts of segment s (-1 none). */
+static int skill_for(const struct group_spec *gs, int c, int s)
+{
+    for (int k = 0; k < gs->n_skills; k++)
+        if (gs->skills[k] == c && (group_skill_segment(gs, k) < 0 || group_skill_segment(gs, k) == s))
+            return k;
+    return -1;
+}
+
+/* One contact of the state, placed at time T = now: its issue opened as fresh (a new issue
+ * number), its remaining times drawn given the time already spent. */
+static void place_state_contact(struct rep *r, const struct state_contact *sc)
+{
+    const struct model_spec *m = r->m;
+    double T = now_s(r);
+    uint32_t k = contact_alloc(r);
+    struct contact *ct = &r->contacts[k];
+    ct->segment = (uint16_t)sc->segment;
+    ct->counted = 1;
+    issue_open(r, ct, (uint64_t)r->serial++);
+    ct->issue_start_s = T - sc->age_s;
+    ct->attempt = (uint16_t)(sc->attempt - 1);
+    r->prior_contacts += ct->attempt;
+    int c = sc->channel;
+    if (sc->kind == ST_RETRIAL || sc->kind == ST_REPEAT) {
+        ct->kind = sc->kind == ST_RETRIAL ? 1 : 2;
+        ct->repeats = sc->kind == ST_REPEAT;
+        ct->front = (uint16_t)c;
+        double due = T + sc->due_s, t = next_open_time(r, due);
+        ct->state = t < HUGE_VAL ? C_PENDING : C_PARKED;
+        ct->due_s = t < HUGE_VAL ? t : due;
+        ct->gen++;
+        r->counted_pending++;
+        if (t == HUGE_VAL) return;
+        r->pending++;
+        cal_push(&r->cal, t, ev_prio[EV_FOLLOWUP], EV_FOLLOWUP, k, ct->gen);
+        return;
+    }
+    if (sc->kind == ST_SELF_SERVICE) {
+        contact_enter(r, k, c, 1);
+        r->contacts[k].arrival_s = T - sc->age_s;
+        enter_self_service(r, k, c, 1, sc->due_s);
+        return;
+    }
+    contact_enter(r, k, c, 1);
+    ct = &r->contacts[k];
+    ct->arrival_s = T - sc->age_s;
+    ct->channel = (uint16_t)c;
+    ct->joined = 1;
+    COUNT(r, ct, offered);
+    r->open_by_channel[c]++;
+    const struct channel_spec *ch = &m->channels[c];
+    double u_work = contact_u(r, ct, RNG_FOLLOWUP, F_SERVICE);
+    double u_patience = contact_u(r, ct, RNG_FOLLOWUP, F_PATIENCE);
+    ct->queue_s = T - sc->waited_s;
+    switch (sc->kind) {
+    case ST_WAITING: {
+        queue_push(r, k);
+        ct->enqueue_s = ct->queue_s; /* its place is its time in the queue */
+        COUNT(r, ct, queued);
+        if (sc->callback) {
+            COUNT(r, ct, cb_offered);
+            COUNT(r, ct, cb_accepted);
+            ct->callback = 1;
+        } else if (ct->patience_s < HUGE_VAL) {
+            double left = dist_residual(patience_of(m, sc->segment, c), sc->waited_s, u_patience);
+            ct->patience_s = sc->waited_s + left;
+            cal_push(&r->cal, T + left, ev_prio[EV_PATIENCE], EV_PATIENCE, k, ct->gen);
+        }
+        if (r->has_overflow) schedule_overflow(r, k);
+        return;
+    }
+    case ST_IN_SERVICE: {
+        const struct group_spec *gs = &m->groups[sc->group];
+        uint32_t a = state_agent(r, sc->group, channel_kind_slotted(ch->kind));
+        if (a == NIL)
+            die("state: more contacts in service with group '%s' than its %u agents can hold",
+                gs->name, r->groups[sc->group].pool);
+        ct->answered = 1; /* its wait happened before the state: not in the wait statistics */
+        ct->answer_s = ct->queue_s = T;
+        ct->work_s = dist_residual(&ch->service, sc->waited_s, u_work);
+        ct->exchanges_left = (uint16_t)sc->exchanges;
+        assign(r, a, k, skill_for(gs, c, sc->segment));
+        agent_place(r, a);
+        return;
+    }
+    case ST_CALLBACK:
+        COUNT(r, ct, cb_offered);
+        COUNT(r, ct, cb_accepted);
+        ct->callback = 1;
+        ct->cb_tries = (uint8_t)sc->tries;
+        ct->state = C_CB_WAIT;
+        ct->gen++;
+        ct->due_s = T + sc->due_s;
+        r->cb_waiting[c]++;
+        cal_push(&r->cal, ct->due_s, ev_prio[EV_CB_RETRY], EV_CB_RETRY, k, ct->gen);
+        return;
+    case ST_REPLY:
+        ct->answered = 1;
+        ct->answer_s = T;
+        ct->exchanges_left = (uint16_t)sc->exchanges;
+        ct->state = C_AWAY;
+        ct->due_s = T + sc->due_s;
+        r->away[c]++;
+        cal_push(&r->cal, ct->due_s, ev_prio[EV_REPLY], EV_REPLY, k, ct->gen);
+        return;
+    default:
+        SIM_ENSURE(0);
+    }
+}
+
+static int by_wait_desc(const void *a, const void *b)
+{
+    const struct state_contact *x = a, *y = b;
+    return x->waited_s > y->waited_s ? -1 : x->waited_s < y->waited_s;
+}
+
+/* The replication starts at the state's time: staffing, schedules and arrivals as they would be
+ * then, the day's busyness and absence as the state says, then its contacts, then the idle
+ * agents take the waiting ones. */
+static void start_from_state(struct rep *r, const struct state_snapshot *s)
+{
+    const struct model_spec *m = r->m;
+    double T = s->time_s;
+    int d = (int)floor(T / DAY_S);
+    for (int b = 0; b < m->n_busyness; b++)
+        if (!isnan(s->busyness[b])) r->busy_factor[(size_t)b * m->n_days + d] = s->busyness[b];
+    r->cal.now_s = T;
+    for (int c = 0; c < r->nc; c++)
+        r->busy_since[c] = r->slots_since[c] = T;
+    r->busy_total_since = r->bucket_since = r->queue_since = r->issue_since = T;
+    for (int i = 0; i < r->ng * r->max_skills; i++)
+        r->skill_since[i] = T;
+    for (int g = 0; g < r->ng; g++) {
+        struct group_run *gr = &r->groups[g];
+        gr->staffed_since = T;
+        int now = -1;
+        for (int i = 0; i < gr->n_sched && gr->sched[i].t <= T; i++)
+            now = i;
+        /* Absentees the state names replace the day's draws from now to the day's end. */
+        for (int i = now < 0 ? 0 : now; s->absent[g] >= 0 && i < gr->n_sched; i++)
+            if (gr->sched[i].t < (d + 1) * DAY_S) {
+                int present = gr->sched[i].plan - s->absent[g];
+                gr->sched[i].target = present > 0 ? present : 0;
+            }
+        if (now >= 0)
+            handle_schedule(r, g, now);
+        else if (gr->n_sched > 0)
+            cal_push(&r->cal, gr->sched[0].t, ev_prio[EV_SCHEDULE], EV_SCHEDULE, (uint32_t)g, 0);
+    }
+    int interval = d * m->n_intervals + (int)floor((T - d * DAY_S) / m->interval_s);
+    handle_staffing(r, interval);
+    for (int i = 0; i < r->nc * r->ns; i++)
+        schedule_arrival(r, i, T);
+    for (int i = 0; i < m->n_incidents * r->nc; i++)
+        schedule_incident(r, i, T);
+    /* In service first (they hold agents), then the queues longest-waiting first (their order),
+     * then the rest. */
+    struct state_contact *order = xmalloc(((size_t)s->n + 1) * sizeof *order);
+    int n = 0;
+    for (int pass = 0; pass < 3; pass++) {
+        int from = n;
+        for (int i = 0; i < s->n; i++) {
+            int kind = s->contacts[i].kind;
+            if ((pass == 0) == (kind == ST_IN_SERVICE) && (pass == 1) == (kind == ST_WAITING))
+                order[n++] = s->contacts[i];
+        }
+        if (pass == 1) qsort(order + from, (size_t)(n - from), sizeof *order, by_wait_desc);
+    }
+    for (int i = 0; i < n; i++)
+        place_state_contact(r, &order[i]);
+    free(order);
+    for (int g = 0; g < r->ng; g++) {
+        const struct group_run *gr = &r->groups[g];
+        for (uint32_t a = gr->first_agent; a < gr->first_agent + gr->pool; a++) {
+            const struct agent *ag = &r->agents[a];
+            if (ag->on_duty && ag->list >= 0 && ag->list < gr->K) agent_fill(r, a);
+        }
+    }
+    sample_backlog(r, interval, 1);
+}
+
+/* The replication's state now, as docs/state.md describes it, appended to the dump file. */
+static void dump_state(struct rep *r)
+{
+    const struct model_spec *m = r->m;
+    double T = now_s(r);
+    int d = (int)floor(T / DAY_S);
+    struct state_snapshot s = {T, 0, NULL, NULL, NULL};
+    s.contacts = xcalloc((size_t)r->n_slots, sizeof *s.contacts);
+    s.busyness = xcalloc((size_t)m->n_busyness + 1, sizeof *s.busyness);
+    s.absent = xcalloc((size_t)r->ng + 1, sizeof *s.absent);
+    for (int b = 0; b < m->n_busyness; b++)
+        s.busyness[b] = r->busy_factor[(size_t)b * m->n_days + d];
+    for (int g = 0; g < r->ng; g++)
+        s.absent[g] = r->groups[g].plan - r->groups[g].target;
+    for (uint32_t i = 0; i < r->n_slots; i++) {
+        const struct contact *ct = &r->contacts[i];
+        struct state_contact c = {.channel = ct->channel, .segment = ct->segment, .group = -1,
+                                  .age_s = T - ct->arrival_s, .attempt = ct->attempt + 1,
+                                  .tries = ct->cb_tries, .exchanges = ct->exchanges_left};
+        switch ((enum contact_state)ct->state) {
+        case C_WAITING:
+            c.kind = ST_WAITING;
+            c.waited_s = T - ct->queue_s;
+            c.callback = ct->callback;
+            break;
+        case C_SERVICE:
+            if (ct->cb_failing) continue; /* a call that will not reach: the agent is busy only */
+            c.kind = ST_IN_SERVICE;
+            c.group = (int)r->agents[ct->agent].group;
+            c.waited_s = T - ct->service_start_s;
+            break;
+        case C_SELF_SERVICE:
+            c.kind = ST_SELF_SERVICE;
+            c.channel = ct->front;
+            c.due_s = ct->queue_s - T;
+            break;
+        case C_PENDING:
+        case C_PARKED:
+            c.kind = ct->kind == 2 ? ST_REPEAT : ST_RETRIAL;
+            c.channel = ct->front;
+            c.age_s = T - ct->issue_start_s;
+            c.due_s = ct->due_s - T;
+            break;
+        case C_CB_WAIT:
+            c.kind = ST_CALLBACK;
+            c.waited_s = T - ct->queue_s;
+            c.due_s = ct->due_s - T;
+            break;
+        case C_AWAY:
+            c.kind = ST_REPLY;
+            c.due_s = ct->due_s - T;
+            break;
+        case C_FREE:
+        case C_WRAP:
+            continue; /* the customer has gone (wrap-up, a transfer's hold) */
+        }
+        if (c.age_s < c.waited_s) c.age_s = c.waited_s;
+        s.contacts[s.n++] = c;
+    }
+    state_write_snapshot(r->hooks->dump, m, r->rep_index, &s, r->rep_index + 1 == m->replications);
+    free(s.contacts);
+    free(s.busyness);
+    free(s.absent);
+}
+
 /* Progress inside a long replication: by counted arrivals (steady) or by clock (day). */
 static void report_progress(const struct rep *r)
 {
@@ -2304,7 +2599,23 @@ static int rep_finished(const struct rep *r)
            r->counted_in_ss == 0;
 }
 
+static void start_empty(struct rep *r);
+static void run_events(struct rep *r);
+
 static void rep_simulate(struct rep *r)
+{
+    const struct sim_state *state = r->hooks ? r->hooks->state : NULL;
+    if (state != NULL)
+        start_from_state(r, &state->snaps[state->n > 1 ? r->rep_index : 0]);
+    else
+        start_empty(r);
+    /* Before any event at its time (an interval change at that instant comes after it). */
+    if (r->hooks != NULL && r->hooks->dump != NULL && r->hooks->dump_at_s >= now_s(r))
+        cal_push(&r->cal, r->hooks->dump_at_s, ev_prio[EV_DUMP], EV_DUMP, 0, 0);
+    run_events(r);
+}
+
+static void start_empty(struct rep *r)
 {
     const struct model_spec *m = r->m;
     if (m->mode == MODE_DAY) handle_staffing(r, 0);
@@ -2320,6 +2631,10 @@ static void rep_simulate(struct rep *r)
         schedule_arrival(r, i, 0);
     for (int i = 0; i < m->n_incidents * r->nc; i++)
         schedule_incident(r, i, 0);
+}
+
+static void run_events(struct rep *r)
+{
     struct cal_event ev;
     while (cal_pop(&r->cal, &ev)) {
         switch ((enum ev_kind)ev.kind) {
@@ -2382,6 +2697,9 @@ static void rep_simulate(struct rep *r)
             break;
         case EV_INCIDENT:
             handle_incident(r, (int)ev.index);
+            break;
+        case EV_DUMP:
+            dump_state(r);
             break;
         }
         if ((++r->events & 0xfffff) == 0) report_progress(r);
@@ -2466,7 +2784,7 @@ static void collect_journeys(struct rep *r, struct results *res, int rep_index, 
             journey_values(jt, results_value(res, rep_index, results_segment_scope(m, sg), 0));
     }
     SIM_ENSURE(all.issues == all.resolved + all.gave_up + r->counted_issues_open);
-    SIM_ENSURE(arrived == all.contacts + open_contacts);
+    SIM_ENSURE(arrived + r->prior_contacts == all.contacts + open_contacts);
     double *v = results_value(res, rep_index, 0, 0);
     journey_values(&all, v);
     v[MET_QUEUE_AREA] = r->queue_area;

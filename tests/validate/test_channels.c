@@ -294,7 +294,7 @@ static void test_email(void)
     add_group(&m, "blended", 9, 1, 2, skills);
     FILE *log = tmpfile();
     SIM_ENSURE(log != NULL);
-    struct sim_hooks hooks = {NULL, NULL, log};
+    struct sim_hooks hooks = {.log = log};
     struct results *r = sim_run(&m, &hooks);
     fflush(log);
     int n_emails = 0, violations = 0;

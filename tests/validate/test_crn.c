@@ -48,7 +48,7 @@ static int run(int agents, struct seen *out, int cap, double *mean_wait)
     diag_fini(&d);
     if (rc != 0) return -1;
     FILE *log = tmpfile();
-    struct sim_hooks hooks = {NULL, NULL, log};
+    struct sim_hooks hooks = {.log = log};
     struct results *r = sim_run(&m, &hooks);
     *mean_wait = r->summary[MET_WAIT_MEAN].mean;
     rewind(log);

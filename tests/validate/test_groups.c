@@ -129,7 +129,7 @@ static void test_pooling(int quick)
     md.replications = 2;
     md.contacts = 20000;
     FILE *log = tmpfile();
-    struct sim_hooks hooks = {NULL, NULL, log};
+    struct sim_hooks hooks = {.log = log};
     struct results *rl = sim_run(&md, &hooks);
     rewind(log);
     char line[1024];
@@ -276,7 +276,7 @@ static void test_wrapup(void)
     /* With 45 s of wrap-up, the busy time is handle plus wrap-up, contact by contact (from the
      * log), and occupancy counts it. */
     FILE *log = tmpfile();
-    struct sim_hooks hooks = {NULL, NULL, log};
+    struct sim_hooks hooks = {.log = log};
     struct results *rw = sim_run(&wrap, &hooks);
     rewind(log);
     char line[1024];

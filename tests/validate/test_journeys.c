@@ -275,7 +275,7 @@ static void test_day(int quick)
     struct model_spec m;
     if (!CHECK(load_text(text, &m) == 0, "outage-like day loads")) return;
     FILE *log = tmpfile();
-    struct sim_hooks hooks = {NULL, NULL, log};
+    struct sim_hooks hooks = {.log = log};
     struct results *r = sim_run(&m, &hooks);
     int n = 0;
     struct row *rows = read_log(log, &n);
@@ -389,7 +389,7 @@ static void test_callbacks(double reach)
     struct model_spec m;
     if (!CHECK(load_text(text, &m) == 0, "callback model loads")) return;
     FILE *log = tmpfile();
-    struct sim_hooks hooks = {NULL, NULL, log};
+    struct sim_hooks hooks = {.log = log};
     struct results *r = sim_run(&m, &hooks);
     int n = 0;
     struct row *rows = read_log(log, &n);

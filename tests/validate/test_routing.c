@@ -119,7 +119,7 @@ static void test_overflow(int quick)
     snprintf(text, sizeof text, OVERFLOW_TEXT, 2, 30000, 3000, 20.0, 20.0);
     if (!CHECK(load_text(text, &m) == 0, "overflow X=20 loads")) return;
     FILE *log = tmpfile();
-    struct sim_hooks hooks = {NULL, NULL, log};
+    struct sim_hooks hooks = {.log = log};
     r = sim_run(&m, &hooks);
     int rows_n = 0, overflowed = 0, early = 0;
     struct row *rows = read_log(log, &rows_n);
@@ -168,7 +168,7 @@ static void test_priority(void)
     struct model_spec m;
     if (!CHECK(load_text(text, &m) == 0, "priority model loads")) return;
     FILE *log = tmpfile();
-    struct sim_hooks hooks = {NULL, NULL, log};
+    struct sim_hooks hooks = {.log = log};
     struct results *r = sim_run(&m, &hooks);
     int n = 0, starts = 0, violations = 0;
     struct row *rows = read_log(log, &n);
@@ -225,7 +225,7 @@ static void test_reservation(void)
     struct model_spec m;
     if (!CHECK(load_text(text, &m) == 0, "reservation model loads")) return;
     FILE *log = tmpfile();
-    struct sim_hooks hooks = {NULL, NULL, log};
+    struct sim_hooks hooks = {.log = log};
     struct results *r = sim_run(&m, &hooks);
     int n = 0, emails = 0, violations = 0;
     struct row *rows = read_log(log, &n);
@@ -274,7 +274,7 @@ static struct row *interrupt_run(int interrupts, int *n, double *voice_wait, dou
     struct model_spec m;
     if (load_text(text, &m) != 0) return NULL;
     FILE *log = tmpfile();
-    struct sim_hooks hooks = {NULL, NULL, log};
+    struct sim_hooks hooks = {.log = log};
     struct results *r = sim_run(&m, &hooks);
     *voice_wait = r->summary[MET_N + MET_WAIT_MEAN].mean;
     *count = r->summary[2 * MET_N + MET_INTERRUPTED].mean;
@@ -362,7 +362,7 @@ static void test_transfers(int quick)
     if (!CHECK(load_text(text, &m) == 0, "transfer model loads")) return;
     if (quick) m.replications = 3;
     FILE *log = tmpfile();
-    struct sim_hooks hooks = {NULL, NULL, log};
+    struct sim_hooks hooks = {.log = log};
     struct results *r = sim_run(&m, &hooks);
     /* Support's offered load rises by the transfers: (offered - own arrivals) / sales handled. */
     double frac[40];

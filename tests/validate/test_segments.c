@@ -143,7 +143,7 @@ static void test_identity(void)
     struct model_spec m;
     if (!CHECK(load_text(everything, &m) == 0, "the everything model loads")) return;
     FILE *log = tmpfile();
-    struct sim_hooks hooks = {NULL, NULL, log};
+    struct sim_hooks hooks = {.log = log};
     struct results *r = sim_run(&m, &hooks);
     double seen[MET_N] = {0};
     for (int k = 0; k < m.replications; k++) {
@@ -310,7 +310,7 @@ static void test_shares(int quick)
     if (!CHECK(load_text(text, &m) == 0, "shares model loads")) return;
     if (quick) m.replications = 3;
     FILE *log = tmpfile();
-    struct sim_hooks hooks = {NULL, NULL, log};
+    struct sim_hooks hooks = {.log = log};
     struct results *r = sim_run(&m, &hooks);
     /* Channel choice within each segment, from the log's segment and arrival channel. */
     double on_voice[3][30] = {{0}}, arrived[3][30] = {{0}};
