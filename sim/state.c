@@ -251,6 +251,34 @@ static void load_named(struct reader *R, const config_setting_t *g, const char *
     }
 }
 
+/* The contacts in service must fit the groups' agents: an agent holds one voice or email
+ * contact, or up to concurrency chat and messaging ones. */
+static void check_capacity(struct reader *R, const struct model_spec *m, const struct state_snapshot *s)
+{
+    for (int g = 0; g < m->n_groups; g++) {
+        const struct group_spec *gs = &m->groups[g];
+        int pool = 0, exclusive = 0, slotted = 0;
+        for (int i = 0; i < model_total_intervals(m); i++)
+            if (gs->agents[i] > pool) pool = gs->agents[i];
+        for (int i = 0; i < s->n; i++) {
+            const struct state_contact *c = &s->contacts[i];
+            if (c->kind != ST_IN_SERVICE || c->group != g) continue;
+            if (channel_kind_slotted(m->channels[c->channel].kind))
+                slotted++;
+            else
+                exclusive++;
+            if (exclusive + (slotted + gs->concurrency - 1) / gs->concurrency > pool) {
+                diag_add(R->d, R->file, c->line,
+                         "in_service: more contacts in service with group '%s' than its %d "
+                         "agents can hold",
+                         gs->name, pool);
+                R->errors++;
+                return;
+            }
+        }
+    }
+}
+
 static void load_snapshot(struct reader *R, const config_setting_t *g, const struct model_spec *m,
                           struct state_snapshot *s)
 {
@@ -307,6 +335,7 @@ static void load_snapshot(struct reader *R, const config_setting_t *g, const str
     s->contacts = xcalloc((size_t)cap, sizeof *s->contacts);
     for (int i = 0; i < config_setting_length(list); i++)
         load_contact(R, config_setting_get_elem(list, (unsigned)i), m, s, &cap);
+    check_capacity(R, m, s);
 }
 
 int state_load(const char *path, const struct model_spec *m, struct sim_state *out,

@@ -11,6 +11,7 @@
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sf_gamma.h>
 #include <math.h>
 #include <stdio.h>
@@ -516,6 +517,88 @@ static void test_names(void)
     }
 }
 
+/* ================================ Remaining times ================================ */
+
+/* E[X - e | X > e] by the closed forms of each law (partial expectations over the tail). */
+static double residual_mean(const struct dist *d, double e)
+{
+    switch (d->kind) {
+    case DIST_EXPONENTIAL:
+        return d->mean_s;
+    case DIST_LOGNORMAL: {
+        double mu = d->p1, s = d->p2;
+        return exp(mu + s * s / 2) * gsl_cdf_ugaussian_P((mu + s * s - log(e)) / s) /
+                   gsl_cdf_ugaussian_P((mu - log(e)) / s) -
+               e;
+    }
+    case DIST_GAMMA: {
+        double a = d->p1, theta = d->p2;
+        return a * theta * gsl_sf_gamma_inc_Q(a + 1, e / theta) / gsl_sf_gamma_inc_Q(a, e / theta) - e;
+    }
+    case DIST_WEIBULL: {
+        double lambda = d->p1, k = d->p2, x = pow(e / lambda, k);
+        return lambda * gsl_sf_gamma(1 + 1 / k) * gsl_sf_gamma_inc_Q(1 + 1 / k, x) / exp(-x) - e;
+    }
+    case DIST_UNIFORM:
+        return (d->max_s - fmax(e, d->min_s)) / 2 + fmax(e, d->min_s) - e;
+    default:
+        return NAN;
+    }
+}
+
+/* 200k remaining times given e elapsed, by inversion of uniforms, against the closed form. */
+static void test_residual(void)
+{
+    struct {
+        struct dist d;
+        double e;
+        const char *what;
+    } cases[] = {
+        {{.kind = DIST_EXPONENTIAL, .mean_s = 100}, 250, "exponential mean 100, 250 s elapsed (memoryless)"},
+        {{.kind = DIST_LOGNORMAL, .mean_s = 200, .cv = 1.0}, 300, "lognormal mean 200 cv 1, 300 s elapsed"},
+        {{.kind = DIST_LOGNORMAL, .mean_s = 200, .cv = 0.5}, 50, "lognormal mean 200 cv 0.5, 50 s elapsed"},
+        {{.kind = DIST_GAMMA, .mean_s = 200, .cv = 0.8}, 300, "gamma mean 200 cv 0.8, 300 s elapsed"},
+        {{.kind = DIST_WEIBULL, .mean_s = 200, .shape = 1.5}, 300, "Weibull mean 200 shape 1.5, 300 s elapsed"},
+        {{.kind = DIST_UNIFORM, .min_s = 100, .max_s = 400}, 250, "uniform 100-400, 250 s elapsed"},
+    };
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, 99);
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        struct dist *d = &cases[c].d;
+        CHECK(dist_prepare(d) == NULL, cases[c].what);
+        int n = 200000;
+        double sum = 0, sum2 = 0, least = HUGE_VAL;
+        for (int i = 0; i < n; i++) {
+            double x = dist_residual(d, cases[c].e, gsl_rng_uniform_pos(g));
+            sum += x;
+            sum2 += x * x;
+            least = fmin(least, x);
+        }
+        double mean = sum / n, sd = sqrt((sum2 - n * mean * mean) / (n - 1));
+        double exact = residual_mean(d, cases[c].e), h = 4 * sd / sqrt(n);
+        char desc[200];
+        snprintf(desc, sizeof desc, "%s: mean remaining %.3f within %.3f of %.3f", cases[c].what,
+                 mean, h, exact);
+        CHECK(fabs(mean - exact) <= h && least >= 0, desc);
+    }
+    gsl_rng_free(g);
+    struct dist det = {.kind = DIST_DETERMINISTIC, .mean_s = 200};
+    dist_prepare(&det);
+    CHECK(dist_residual(&det, 150, 0.3) == 50 && dist_residual(&det, 250, 0.3) == 0,
+          "deterministic: the rest of its length, 0 once past it");
+    const double v[] = {50, 100, 300, 500};
+    struct dist emp = {.kind = DIST_EMPIRICAL, .values = dup_values(v, 4), .n_values = 4};
+    dist_prepare(&emp);
+    CHECK(dist_residual(&emp, 200, 0.25) == 100 && dist_residual(&emp, 200, 0.75) == 300 &&
+              dist_residual(&emp, 600, 0.5) == 0,
+          "empirical: the values above the elapsed time, equally likely; 0 past the largest");
+    dist_fini(&emp);
+    struct dist far = {.kind = DIST_LOGNORMAL, .mean_s = 100, .cv = 0.5};
+    dist_prepare(&far);
+    double x = dist_residual(&far, 2000, 0.5);
+    CHECK(isfinite(x) && x > 0 && x < 2000, "lognormal far in the tail (20 means): finite and positive");
+}
+
 int main(void)
 {
     gsl_set_error_handler(ccsim_gsl_handler);
@@ -527,5 +610,6 @@ int main(void)
     test_lognormal_params();
     test_weibull_params();
     test_names();
+    test_residual();
     return check_summary();
 }
