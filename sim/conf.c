@@ -1643,6 +1643,11 @@ static void load_callback(struct loader *L, const config_setting_t *cs, struct c
     else if (fail_mode != NULL && strcmp(fail_mode, "retry") != 0)
         fail(L, child(g, "on_failure"), "%s.on_failure: 'retry' or 'give_up' expected, got '%s'",
              path, fail_mode);
+    static const char *const retry_keys[] = {"retry_after_s", "max_tries"};
+    for (int i = 0; i < 2 && !cb->retry; i++)
+        if (child(g, retry_keys[i]) != NULL)
+            fail(L, child(g, retry_keys[i]), "%s.%s: only with on_failure = \"retry\"", path,
+                 retry_keys[i]);
 }
 
 /* A channel named by a journey key: its index, or -1 (the contact's own) when the key is
@@ -1847,6 +1852,8 @@ static void load_incidents(struct loader *L, const config_setting_t *root, struc
         in->end_s = model_day_time(m, (int)day - 1, b);
         const config_setting_t *extra = child(g, "extra_per_hour");
         if (extra == NULL) missing(L, g, "extra_per_hour");
+        else if (config_setting_type(extra) == CONFIG_TYPE_GROUP && config_setting_length(extra) == 0)
+            fail(L, extra, "%s.extra_per_hour: at least one channel expected", path);
         for (int k = 0; extra && k < config_setting_length(extra); k++) {
             const config_setting_t *e = config_setting_get_elem(extra, (unsigned)k);
             int c = channel_index(m, config_setting_name(e));
@@ -1865,6 +1872,10 @@ static void load_incidents(struct loader *L, const config_setting_t *root, struc
         double t = at ? clock_s(at) : -1;
         if (at != NULL && t < 0)
             fail(L, child(nt, "at"), "%s.at: time 'HH:MM' expected, got '%s'", np, at);
+        else if (at != NULL && b >= 0 && t >= b)
+            fail(L, child(nt, "at"), "%s.at: %s is not before the incident's end (%s): it would "
+                                     "reach no one",
+                 np, at, end);
         in->notice_s = model_day_time(m, (int)day - 1, t);
         get_num(L, nt, "reach", &in->reach, 1);
         get_num(L, nt, "prevent", &in->prevent, 1);
@@ -2096,7 +2107,8 @@ static void apply_override(struct loader *L, config_t *cfg, const struct conf_ov
     config_setting_t *s = config_lookup(cfg, o->path);
     if (s == NULL) s = add_missing(cfg, o->path);
     if (s == NULL) {
-        diag_add(L->d, NULL, 0, "--set %s: no such setting in %s", o->path, L->file);
+        diag_add(L->d, o->file, o->line, "%s%s: no such setting in %s", o->file ? "set " : "--set ",
+                 o->path, L->file);
         L->errors++;
         return;
     }
@@ -2138,12 +2150,182 @@ static void apply_override(struct loader *L, config_t *cfg, const struct conf_ov
             return;
         }
     } else {
-        diag_add(L->d, NULL, 0, "--set %s: not a scalar setting", o->path);
+        diag_add(L->d, o->file, o->line, "%s%s: not a scalar setting", o->file ? "set " : "--set ",
+                 o->path);
         L->errors++;
         return;
     }
-    diag_add(L->d, NULL, 0, "--set %s: %s expected, got '%s'", o->path, type_name(t), o->value);
+    diag_add(L->d, o->file, o->line, "%s%s: %s expected, got '%s'", o->file ? "set " : "--set ",
+             o->path, type_name(t), o->value);
     L->errors++;
+}
+
+/* ==== Scenarios ==== */
+
+/* Reads a libconfig file into cfg; problems go to d.  Returns 0 on success. */
+static int read_file(config_t *cfg, const char *path, struct diag *d)
+{
+    if (config_read_file(cfg, path)) return 0;
+    if (config_error_type(cfg) == CONFIG_ERR_FILE_IO)
+        diag_add(d, NULL, 0, "cannot read '%s': %s", path, strerror(errno));
+    else
+        diag_add(d, config_error_file(cfg) ? config_error_file(cfg) : path, config_error_line(cfg),
+                 "%s", config_error_text(cfg));
+    return -1;
+}
+
+/* Copies src (and everything below it) as a new member of dst (a group: under src's name; a
+ * list or array: appended). */
+static void copy_setting(config_setting_t *dst, const config_setting_t *src)
+{
+    int t = config_setting_type(src);
+    const char *name = config_setting_type(dst) == CONFIG_TYPE_GROUP ? config_setting_name(src) : NULL;
+    config_setting_t *n = config_setting_add(dst, name, t);
+    if (n == NULL) return;
+    switch (t) {
+    case CONFIG_TYPE_GROUP:
+    case CONFIG_TYPE_LIST:
+    case CONFIG_TYPE_ARRAY:
+        for (int i = 0; i < config_setting_length(src); i++)
+            copy_setting(n, config_setting_get_elem(src, (unsigned)i));
+        break;
+    case CONFIG_TYPE_INT: config_setting_set_int(n, config_setting_get_int(src)); break;
+    case CONFIG_TYPE_INT64: config_setting_set_int64(n, config_setting_get_int64(src)); break;
+    case CONFIG_TYPE_FLOAT: config_setting_set_float(n, config_setting_get_float(src)); break;
+    case CONFIG_TYPE_BOOL: config_setting_set_bool(n, config_setting_get_bool(src)); break;
+    case CONFIG_TYPE_STRING: config_setting_set_string(n, config_setting_get_string(src)); break;
+    }
+}
+
+/* The scenario's `list` key: a list of the config, named by path ("groups", "channels"). */
+static config_setting_t *scenario_list(struct loader *L, config_t *cfg, const config_setting_t *e,
+                                       const char *what)
+{
+    const config_setting_t *k = child(e, "list");
+    if (k == NULL || config_setting_type(k) != CONFIG_TYPE_STRING) {
+        fail(L, e, "%s: 'list' (the config's list, e.g. \"groups\") expected", what);
+        return NULL;
+    }
+    config_setting_t *list = config_lookup(cfg, config_setting_get_string(k));
+    if (list == NULL || config_setting_type(list) != CONFIG_TYPE_LIST) {
+        fail(L, k, "%s.list: the config has no list '%s'", what, config_setting_get_string(k));
+        return NULL;
+    }
+    return list;
+}
+
+/* Applies one scenario's edits to cfg: remove, add, unset, set (in that order). */
+static void apply_scenario(struct loader *L, config_t *cfg, const config_setting_t *root,
+                           const char *file)
+{
+    static const char *const keys[] = {"base", "name", "question", "set", "unset", "add", "remove"};
+    for (int i = 0; i < config_setting_length(root); i++) {
+        const config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
+        int known = 0;
+        for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+            known |= strcmp(config_setting_name(s), keys[k]) == 0;
+        if (!known)
+            fail(L, s, "%s: not a scenario key (base, name, question, set, unset, add, remove)",
+                 config_setting_name(s));
+    }
+    const config_setting_t *rm = child(root, "remove");
+    for (int i = 0; rm && config_setting_is_list(rm) && i < config_setting_length(rm); i++) {
+        const config_setting_t *e = config_setting_get_elem(rm, (unsigned)i);
+        config_setting_t *list = scenario_list(L, cfg, e, "remove");
+        const config_setting_t *name = child(e, "name");
+        if (list == NULL) continue;
+        if (name == NULL || config_setting_type(name) != CONFIG_TYPE_STRING) {
+            fail(L, e, "remove: 'name' of the entry to remove expected");
+            continue;
+        }
+        int found = -1;
+        for (int k = 0; k < config_setting_length(list); k++) {
+            const config_setting_t *n = child(config_setting_get_elem(list, (unsigned)k), "name");
+            if (n && config_setting_type(n) == CONFIG_TYPE_STRING &&
+                strcmp(config_setting_get_string(n), config_setting_get_string(name)) == 0)
+                found = k;
+        }
+        if (found < 0)
+            fail(L, name, "remove.name: no entry named '%s' in %s", config_setting_get_string(name),
+                 config_setting_name(list));
+        else
+            config_setting_remove_elem(list, (unsigned)found);
+    }
+    const config_setting_t *add = child(root, "add");
+    for (int i = 0; add && config_setting_is_list(add) && i < config_setting_length(add); i++) {
+        const config_setting_t *e = config_setting_get_elem(add, (unsigned)i);
+        config_setting_t *list = scenario_list(L, cfg, e, "add");
+        const config_setting_t *entry = child(e, "entry");
+        if (list == NULL) continue;
+        if (entry == NULL || config_setting_type(entry) != CONFIG_TYPE_GROUP)
+            fail(L, e, "add: 'entry', the group to append, expected");
+        else
+            copy_setting(list, entry);
+    }
+    const config_setting_t *unset = child(root, "unset");
+    for (int i = 0; unset && config_setting_is_array(unset) && i < config_setting_length(unset); i++) {
+        const config_setting_t *e = config_setting_get_elem(unset, (unsigned)i);
+        if (config_setting_type(e) != CONFIG_TYPE_STRING) continue;
+        config_setting_t *s = config_lookup(cfg, config_setting_get_string(e));
+        if (s == NULL) {
+            fail(L, e, "unset: the config has no setting '%s'", config_setting_get_string(e));
+            continue;
+        }
+        config_setting_t *parent = config_setting_parent(s);
+        if (config_setting_is_group(parent))
+            config_setting_remove(parent, config_setting_name(s));
+        else
+            config_setting_remove_elem(parent, (unsigned)config_setting_index(s));
+    }
+    const config_setting_t *set = child(root, "set");
+    if (set != NULL && !config_setting_is_array(set))
+        fail(L, set, "set: an array of \"KEY=VALUE\" strings expected");
+    for (int i = 0; set && config_setting_is_array(set) && i < config_setting_length(set); i++) {
+        const config_setting_t *e = config_setting_get_elem(set, (unsigned)i);
+        const char *text = config_setting_type(e) == CONFIG_TYPE_STRING ? config_setting_get_string(e) : "";
+        const char *eq = strchr(text, '=');
+        if (eq == NULL || eq == text) {
+            fail(L, e, "set: \"KEY=VALUE\" expected, got '%s'", text);
+            continue;
+        }
+        char *key = xstrdup(text);
+        key[eq - text] = '\0';
+        struct conf_override o = {key, eq + 1, file, (int)config_setting_source_line(e)};
+        apply_override(L, cfg, &o);
+        free(key);
+    }
+}
+
+/* A scenario's base config path: its `base`, relative to the scenario's directory. */
+static char *scenario_base(const config_setting_t *base, const char *scenario)
+{
+    const char *name = config_setting_get_string(base);
+    const char *slash = strrchr(scenario, '/');
+    char *path = xmalloc(strlen(scenario) + strlen(name) + 2);
+    if (name[0] != '/' && slash != NULL)
+        sprintf(path, "%.*s/%s", (int)(slash - scenario), scenario, name);
+    else
+        strcpy(path, name);
+    return path;
+}
+
+char *conf_display_name(const char *path)
+{
+    config_t c;
+    config_init(&c);
+    char *out = NULL;
+    if (config_read_file(&c, path)) {
+        const config_setting_t *name = config_lookup(&c, "name");
+        if (name && config_setting_type(name) == CONFIG_TYPE_STRING)
+            out = xstrdup(config_setting_get_string(name));
+    }
+    config_destroy(&c);
+    if (out != NULL) return out;
+    const char *base = strrchr(path, '/');
+    out = xstrdup(base ? base + 1 : path);
+    size_t n = strlen(out);
+    if (n > 4 && strcmp(out + n - 4, ".cfg") == 0) out[n - 4] = '\0';
+    return out;
 }
 
 /* ==== Effective configuration ==== */
@@ -2207,6 +2389,13 @@ static char *render_config(const config_t *cfg)
 int conf_load(const char *path, const struct conf_override *sets, int n_sets,
               struct model_spec *out, struct diag *d)
 {
+    return conf_load_scenarios(path, NULL, 0, sets, n_sets, out, d);
+}
+
+int conf_load_scenarios(const char *path, const char *const *scenarios, int n_scenarios,
+                        const struct conf_override *sets, int n_sets, struct model_spec *out,
+                        struct diag *d)
+{
     struct loader L;
     memset(&L, 0, sizeof L);
     L.file = path;
@@ -2214,13 +2403,49 @@ int conf_load(const char *path, const struct conf_override *sets, int n_sets,
     memset(out, 0, sizeof *out);
     config_t cfg;
     config_init(&cfg);
-    if (!config_read_file(&cfg, path)) {
-        if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
-            diag_add(d, NULL, 0, "cannot read '%s': %s", path, strerror(errno));
-        else
-            diag_add(d, config_error_file(&cfg) ? config_error_file(&cfg) : path,
-                     config_error_line(&cfg), "%s", config_error_text(&cfg));
+    if (read_file(&cfg, path, d) != 0) {
         config_destroy(&cfg);
+        return -1;
+    }
+    /* A scenario names its base: the base is the config, the scenario its first edits. */
+    const config_setting_t *base = config_lookup(&cfg, "base");
+    int n_edits = n_scenarios + (base != NULL);
+    const char **edits = xcalloc((size_t)n_edits + 1, sizeof *edits);
+    char *base_path = NULL;
+    if (base != NULL) {
+        if (config_setting_type(base) != CONFIG_TYPE_STRING) {
+            fail(&L, base, "base: the path of the scenario's config expected");
+            config_destroy(&cfg);
+            free(edits);
+            return -1;
+        }
+        base_path = scenario_base(base, path);
+        edits[0] = path;
+        config_destroy(&cfg);
+        config_init(&cfg);
+        L.file = base_path;
+        if (read_file(&cfg, base_path, d) != 0) {
+            config_destroy(&cfg);
+            free(edits);
+            free(base_path);
+            return -1;
+        }
+    }
+    for (int i = 0; i < n_scenarios; i++)
+        edits[n_edits - n_scenarios + i] = scenarios[i];
+    for (int i = 0; i < n_edits; i++) {
+        config_t sc;
+        config_init(&sc);
+        if (read_file(&sc, edits[i], d) == 0)
+            apply_scenario(&L, &cfg, config_root_setting(&sc), edits[i]);
+        else
+            L.errors++;
+        config_destroy(&sc);
+    }
+    free(edits);
+    if (L.errors > 0) {
+        config_destroy(&cfg);
+        free(base_path);
         return -1;
     }
     for (int i = 0; i < n_sets; i++)
@@ -2258,6 +2483,7 @@ int conf_load(const char *path, const struct conf_override *sets, int n_sets,
     forecast_free(&L.arrivals);
     forecast_free(&L.staffing);
     config_destroy(&cfg);
+    free(base_path);
     if (L.errors > 0) {
         model_spec_free(out);
         return -1;

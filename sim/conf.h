@@ -13,12 +13,24 @@
 struct conf_override {
     const char *path;
     const char *value;
+    const char *file; /* where it was written (a scenario), NULL for the command line */
+    int line;
 };
 
 /* Loads path with the overrides applied in order.  Returns 0 and fills *out (caller frees with
  * model_spec_free), or -1 with the problems in *d and *out zeroed. */
 int conf_load(const char *path, const struct conf_override *sets, int n_sets,
               struct model_spec *out, struct diag *d);
+
+/* Loads path (a config, or a scenario naming its base config: docs/scenarios.md), then applies
+ * the scenarios' edits in order, then the overrides.  conf_load is this with no scenarios. */
+int conf_load_scenarios(const char *path, const char *const *scenarios, int n_scenarios,
+                        const struct conf_override *sets, int n_sets, struct model_spec *out,
+                        struct diag *d);
+
+/* The name a scenario file gives itself (its `name`, else its file name without .cfg), or the
+ * config's file name; the caller frees. */
+char *conf_display_name(const char *path);
 
 /* The schema's i-th key pattern (list elements as "[]"), or NULL past the end. */
 const char *conf_schema_key(int i);

@@ -550,7 +550,7 @@ void report_text(FILE *out, const struct report_meta *meta, const struct model_s
             meta->config_path, m->mode == MODE_DAY ? "day" : "steady",
             (unsigned long long)m->seed, r->replications);
     if (m->mode == MODE_STEADY)
-        fprintf(out, "steady state: %lld warm-up + %lld counted contacts per replication\n",
+        fprintf(out, "steady state: %lld warm-up + %lld counted arrivals per replication\n",
                 m->warmup_contacts, m->contacts);
     else
         fprintf(out, "day: %d intervals of %g min from %02d:%02d%s", m->n_intervals,

@@ -164,7 +164,8 @@ struct contact {
     uint8_t kind;      /* 0 first, 1 retrial, 2 repeat */
     uint8_t counted;   /* its issue is counted */
     uint8_t callback;  /* accepted a callback: waits off the line, never abandons */
-    uint8_t cb_tries;  /* callback calls made */
+    uint16_t cb_tries; /* callback calls made */
+    uint8_t cb_deferred; /* a callback's next try waits for the next opening: not pending work */
     uint8_t cb_failing; /* the agent's current call will not reach the customer */
     uint8_t issue_end; /* for the log: 0 the issue goes on, 1 resolved, 2 gave up */
     uint8_t churned;   /* for the log: the customer churned at the issue's end */
@@ -290,12 +291,12 @@ struct rep {
     uint64_t counted_in_ss;    /* counted contacts in self-service */
     uint32_t *away;         /* per channel: messaging conversations with the customer away */
     uint32_t *cb_waiting;   /* per channel: callbacks between two tries */
+    uint32_t *ss_coming;    /* per channel: contacts in self-service that will escalate to it */
     struct journey_tally *jt; /* per segment */
     gsl_rng **rng_incident; /* per incident and channel */
     uint64_t issues_open;   /* every issue, counted or not */
     uint64_t counted_issues_open, counted_pending; /* counted issues open; of them between
                                                     * contacts */
-    uint64_t pending;       /* follow-up events in the calendar */
     long long contact_serial; /* contacts so far (fresh, follow-ups and incident contacts) */
     uint64_t prior_contacts; /* contacts the issues of a starting state made before it */
     /* Sample-path sums for Little's law, over the whole replication. */
@@ -438,6 +439,7 @@ static struct rep *rep_alloc(const struct model_spec *m)
     r->tallies = xcalloc((size_t)nt * nc, sizeof *r->tallies);
     r->away = xcalloc((size_t)nc, sizeof(uint32_t));
     r->cb_waiting = xcalloc((size_t)nc, sizeof(uint32_t));
+    r->ss_coming = xcalloc((size_t)nc, sizeof(uint32_t));
     r->jt = xcalloc((size_t)r->ns, sizeof *r->jt);
     r->rng_incident = xcalloc((size_t)m->n_incidents * nc + 1, sizeof(gsl_rng *));
     for (int i = 0; i < m->n_incidents * nc; i++)
@@ -513,6 +515,7 @@ static void rep_free(struct rep *r)
     free(r->tallies);
     free(r->away);
     free(r->cb_waiting);
+    free(r->ss_coming);
     free(r->jt);
     for (int i = 0; i < r->m->n_incidents * r->nc; i++)
         gsl_rng_free(r->rng_incident[i]);
@@ -864,12 +867,25 @@ static void release(struct rep *r, uint32_t a, uint32_t k)
     ag->exclusive = 0;
 }
 
-/* Real-time work of channel c that will still need an agent: waiting, or a messaging customer
- * away who will answer.  (Contacts in service need no one else.) */
+/* Work of channel c still to come to its agents without an arrival: waiting, a messaging
+ * customer away, a callback between tries, an escalation from self-service. */
+static int channel_queued(const struct rep *r, int c)
+{
+    return r->waiting[c] > 0 || r->away[c] > 0 || r->cb_waiting[c] > 0 || r->ss_coming[c] > 0;
+}
+
+/* Real-time work of channel c that will still need an agent: its own (channel_queued), or
+ * contacts in service, or to come, on a channel that transfers to c.  (Contacts in service on c
+ * need no one else.) */
 static int channel_pending(const struct rep *r, int c)
 {
-    return channel_kind_real_time(r->m->channels[c].kind) &&
-           (r->waiting[c] > 0 || r->away[c] > 0 || r->cb_waiting[c] > 0);
+    const struct model_spec *m = r->m;
+    if (!channel_kind_real_time(m->channels[c].kind)) return 0;
+    if (channel_queued(r, c)) return 1;
+    for (int d = 0; d < r->nc; d++)
+        if (m->channels[d].transfer_to == c + 1 && (r->busy[d] > 0 || channel_queued(r, d)))
+            return 1;
+    return 0;
 }
 
 /* No real-time work of the group's skills is pending, so after a close its idle agents may go. */
@@ -1589,7 +1605,8 @@ static int contact_enter(struct rep *r, uint32_t k, int c, int own)
     ct->balk_u = r->has_balking ? uniform_for(r, ct, own, r->rng[RNG_BALK][c], F_BALK) : 0;
     ct->worked_s = ct->wrap_s = ct->overflow_s = 0;
     ct->answered = ct->escalated = ct->joined = 0;
-    ct->callback = ct->cb_tries = ct->cb_failing = 0;
+    ct->callback = ct->cb_failing = ct->cb_deferred = 0;
+    ct->cb_tries = 0;
     ct->issue_end = ct->churned = 0;
     ct->front = (uint16_t)c;
     ct->id = (uint64_t)r->contact_serial++;
@@ -1617,6 +1634,7 @@ static void enter_self_service(struct rep *r, uint32_t k, int c, int own, double
     double u_success = uniform_for(r, ct, own, g, F_SS_SUCCESS);
     double u_escalate = uniform_for(r, ct, own, g, F_SS_ESCALATE);
     ct->ss_outcome = u_success < ss->success[ct->segment] ? 0 : u_escalate < ss->escalate ? 1 : 2;
+    if (ct->ss_outcome == 1) r->ss_coming[ss->escalate_to]++; /* agents stay for it */
     ct->state = C_SELF_SERVICE;
     ct->queue_s = now_s(r) + time;
     if (ct->counted) r->counted_in_ss++;
@@ -1661,7 +1679,6 @@ static void handle_followup(struct rep *r, uint32_t k, uint32_t tag)
 {
     struct contact *ct = &r->contacts[k];
     SIM_ENSURE(ct->gen == tag && ct->state == C_PENDING);
-    r->pending--;
     if (ct->counted) r->counted_pending--;
     contact_start(r, k, ct->front, 1);
 }
@@ -1789,7 +1806,6 @@ static void follow_up(struct rep *r, uint32_t k, int kind, int c, double delay)
     pc->due_s = t < HUGE_VAL ? t : due;
     if (pc->counted) r->counted_pending++;
     if (t == HUGE_VAL) return;
-    r->pending++;
     cal_push(&r->cal, t, ev_prio[EV_FOLLOWUP], EV_FOLLOWUP, p, pc->gen);
 }
 
@@ -1842,6 +1858,7 @@ static void handle_ss_end(struct rep *r, uint32_t k, uint32_t tag)
         return;
     }
     COUNT(r, ct, escalated);
+    r->ss_coming[ss->escalate_to]--;
     ct->escalated = 1;
     ct->patience_s *= ss->frustration;
     ct->work_s *= ss->uplift;
@@ -1950,12 +1967,22 @@ static void contact_leave(struct rep *r, uint32_t k)
     r->in_system--;
 }
 
+/* After a close, the end of a contact of channel c may free the agents of c, and of the channel
+ * c transfers to. */
+static void after_close_release(struct rep *r, int c)
+{
+    if (!r->closed) return;
+    if (!channel_pending(r, c)) release_idle_after_close(r, c);
+    int to = r->m->channels[c].transfer_to - 1;
+    if (to >= 0 && !channel_pending(r, to)) release_idle_after_close(r, to);
+}
+
 static void contact_done(struct rep *r, uint32_t k)
 {
     int c = r->contacts[k].channel;
     contact_leave(r, k);
     contact_free(r, k);
-    if (r->closed && !channel_pending(r, c)) release_idle_after_close(r, c);
+    after_close_release(r, c);
 }
 
 /* The after-contact work of the skill the agent served it under; 0 when the skill has none. */
@@ -1978,13 +2005,16 @@ static void callback_failed(struct rep *r, uint32_t k)
     const struct callback_spec *cb = &r->m->channels[ct->channel].callback;
     ct->cb_failing = 0;
     release(r, ct->agent, k);
-    if (cb->retry && ct->cb_tries < cb->max_tries) {
+    /* A try that would fall after the close waits for the next opening, and does not keep
+     * the agents on meanwhile; after the last close the callback is given up. */
+    double due = now_s(r) + cb->retry_after_s, t = next_open_time(r, due);
+    if (cb->retry && ct->cb_tries < cb->max_tries && t < HUGE_VAL) {
         ct->state = C_CB_WAIT;
         ct->gen++;
-        ct->due_s = now_s(r) + cb->retry_after_s;
-        r->cb_waiting[ct->channel]++;
-        cal_push(&r->cal, now_s(r) + cb->retry_after_s, ev_prio[EV_CB_RETRY], EV_CB_RETRY, k,
-                 ct->gen);
+        ct->due_s = t;
+        ct->cb_deferred = t > due || (r->closed && r->m->mode == MODE_DAY);
+        if (!ct->cb_deferred) r->cb_waiting[ct->channel]++;
+        cal_push(&r->cal, t, ev_prio[EV_CB_RETRY], EV_CB_RETRY, k, ct->gen);
         return;
     }
     COUNT(r, ct, cb_unreached);
@@ -1997,10 +2027,11 @@ static void handle_cb_retry(struct rep *r, uint32_t k, uint32_t tag)
 {
     struct contact *ct = &r->contacts[k];
     SIM_ENSURE(ct->gen == tag && ct->state == C_CB_WAIT);
-    r->cb_waiting[ct->channel]--;
-    if (route_contact(r, k)) return;
+    if (!ct->cb_deferred) r->cb_waiting[ct->channel]--;
+    ct->cb_deferred = 0;
+    /* Back in the queue first, so routing counts its whole wait (overflow steps included). */
     queue_push_front(r, k);
-    if (r->has_overflow) schedule_overflow(r, k);
+    if (!route_contact(r, k) && r->has_overflow) schedule_overflow(r, k);
 }
 
 /* Returns 0 for the stale end of an interrupted service. */
@@ -2128,7 +2159,7 @@ static void handle_wrap_end(struct rep *r, uint32_t k, uint32_t tag)
     int c = ct->channel;
     release(r, a, k);
     contact_free(r, k);
-    if (r->closed && !channel_pending(r, c)) release_idle_after_close(r, c);
+    after_close_release(r, c);
     agent_fill(r, a);
 }
 
@@ -2249,8 +2280,8 @@ static void rep_reset(struct rep *r, int rep_index)
         rng_seed_stream(r->rng_incident[i], m->seed, (uint64_t)rep_index, RNG_INCIDENT,
                         (uint64_t)i);
     for (int c = 0; c < nc; c++)
-        r->cb_waiting[c] = 0;
-    r->issues_open = r->counted_issues_open = r->counted_pending = r->pending = 0;
+        r->cb_waiting[c] = r->ss_coming[c] = 0;
+    r->issues_open = r->counted_issues_open = r->counted_pending = 0;
     r->contact_serial = r->prior_contacts = 0;
     r->n_waiting = 0;
     r->queue_area = r->queue_since = r->queue_waits = 0;
@@ -2363,7 +2394,6 @@ static void place_state_contact(struct rep *r, const struct state_contact *sc)
         ct->gen++;
         r->counted_pending++;
         if (t == HUGE_VAL) return;
-        r->pending++;
         cal_push(&r->cal, t, ev_prio[EV_FOLLOWUP], EV_FOLLOWUP, k, ct->gen);
         return;
     }
@@ -2419,10 +2449,11 @@ static void place_state_contact(struct rep *r, const struct state_contact *sc)
         COUNT(r, ct, cb_offered);
         COUNT(r, ct, cb_accepted);
         ct->callback = 1;
-        ct->cb_tries = (uint8_t)sc->tries;
+        ct->cb_tries = (uint16_t)sc->tries;
         ct->state = C_CB_WAIT;
         ct->gen++;
         ct->due_s = T + sc->due_s;
+        ct->cb_deferred = 0;
         r->cb_waiting[c]++;
         cal_push(&r->cal, ct->due_s, ev_prio[EV_CB_RETRY], EV_CB_RETRY, k, ct->gen);
         return;

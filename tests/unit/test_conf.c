@@ -97,9 +97,9 @@ static void test_general_form(void)
     diag_fini(&d);
 
     /* --set on a nested key and on a list element, and a validated bad value. */
-    struct conf_override sets[] = {{"channels.[0].service.mean_s", "250.5"},
-                                   {"groups.[0].agents.[1]", "11"},
-                                   {"day.interval_min", "45"}};
+    struct conf_override sets[] = {{.path = "channels.[0].service.mean_s", .value = "250.5"},
+                                   {.path = "groups.[0].agents.[1]", .value = "11"},
+                                   {.path = "day.interval_min", .value = "45"}};
     diag_init(&d);
     rc = conf_load("build/test_conf_general.cfg", sets, 2, &m, &d);
     CHECK_INT(rc, 0, "--set on nested key and list element loads");
@@ -110,7 +110,7 @@ static void test_general_form(void)
         model_spec_free(&m);
     }
     diag_fini(&d);
-    struct conf_override bad[] = {{"groups.[0].agents.[1]", "-4"}};
+    struct conf_override bad[] = {{.path = "groups.[0].agents.[1]", .value = "-4"}};
     diag_init(&d);
     rc = conf_load("build/test_conf_general.cfg", bad, 1, &m, &d);
     CHECK_INT(rc, -1, "--set list element out of range is rejected");
@@ -174,7 +174,7 @@ static void test_shorthand_is_general_model(void)
         model_spec_free(&m);
     }
     diag_fini(&d);
-    struct conf_override off[] = {{"abandonment", "false"}, {"aht_s", "200.25"}};
+    struct conf_override off[] = {{.path = "abandonment", .value = "false"}, {.path = "aht_s", .value = "200.25"}};
     diag_init(&d);
     rc = conf_load("configs/erlang.cfg", off, 2, &m, &d);
     CHECK_INT(rc, 0, "--set abandonment=false loads");
