@@ -21,6 +21,7 @@ static const struct command commands[] = {
     {"run", cmd_run, "simulate a configuration and report metrics with confidence intervals"},
     {"check", cmd_check, "validate a configuration and list every problem"},
     {"erlang", cmd_erlang, "exact Erlang B, C and A results (JSON)"},
+    {"compare", cmd_compare, "run variants on the same customers and report the differences"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

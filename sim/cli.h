@@ -28,5 +28,6 @@ int cli_split_override(const char *arg, struct conf_override *o);
 cmd_fn cmd_run;
 cmd_fn cmd_check;
 cmd_fn cmd_erlang;
+cmd_fn cmd_compare;
 
 #endif

@@ -10,10 +10,11 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out, "Usage: ccsim check CONFIG [--set KEY=VALUE]...\n\n"
+    fprintf(out, "Usage: ccsim check CONFIG [-s SCENARIO]... [--set KEY=VALUE]...\n\n"
                  "Validates CONFIG: prints every problem as FILE:LINE: KEY: message and exits 2,\n"
                  "or prints a summary of the model and exits 0.\n\n"
                  "Options:\n"
+                 "  -s, --scenario S  apply a scenario's edits first, as 'ccsim run' does\n"
                  "  --set KEY=VALUE   apply an override first, as 'ccsim run' does; repeatable\n"
                  "  -h, --help        this help\n\n"
                  "Example:\n"
@@ -24,7 +25,8 @@ int cmd_check(int argc, char **argv)
 {
     const char *config = NULL;
     struct conf_override *sets = xcalloc((size_t)argc, sizeof *sets);
-    int n_sets = 0, status = EXIT_OK;
+    int n_sets = 0, status = EXIT_OK, n_scenarios = 0;
+    const char **scenarios = xcalloc((size_t)argc + 1, sizeof *scenarios);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -32,7 +34,13 @@ int cmd_check(int argc, char **argv)
             goto done;
         }
         int missing = 0;
-        const char *v = cli_flag_value(argc, argv, &i, "--set", &missing);
+        const char *sc = cli_flag_value(argc, argv, &i, "--scenario", &missing);
+        if (sc == NULL && !missing) sc = cli_flag_value(argc, argv, &i, "-s", &missing);
+        if (sc != NULL) {
+            scenarios[n_scenarios++] = sc;
+            continue;
+        }
+        const char *v = missing ? NULL : cli_flag_value(argc, argv, &i, "--set", &missing);
         if (missing) {
             status = cli_usage_error("check", "--set needs a value");
             goto done;
@@ -59,7 +67,7 @@ int cmd_check(int argc, char **argv)
     struct model_spec m;
     struct diag d;
     diag_init(&d);
-    if (conf_load(config, sets, n_sets, &m, &d) != 0) {
+    if (conf_load_scenarios(config, scenarios, n_scenarios, sets, n_sets, &m, &d) != 0) {
         diag_print(&d, stderr);
         status = EXIT_USAGE;
     } else {
@@ -76,5 +84,6 @@ done:
     for (int k = 0; k < n_sets; k++)
         free((char *)sets[k].path);
     free(sets);
+    free(scenarios);
     return status;
 }

@@ -22,6 +22,8 @@ static void usage(FILE *out)
             "Options:\n"
             "  --reps N          replications (overrides the config's 'replications')\n"
             "  --seed S          master seed, an integer >= 0 (overrides 'seed')\n"
+            "  -s, --scenario S  apply scenario file S's edits (docs/scenarios.md); repeatable,\n"
+            "                    applied in order, before --set\n"
             "  --set KEY=VALUE   change a scalar setting by its libconfig path, e.g.\n"
             "                    --set agents=105 or --set channels.[0].sl_seconds=30;\n"
             "                    may be repeated\n"
@@ -78,6 +80,8 @@ int cmd_run(int argc, char **argv)
     long reps = -1, seed = -1;
     int quiet = 0;
     struct conf_override *sets = xcalloc((size_t)argc + 2, sizeof *sets);
+    const char **scenarios = xcalloc((size_t)argc + 1, sizeof *scenarios);
+    int n_scenarios = 0;
     int n_sets = 0, status = EXIT_OK;
 
     for (int i = 1; i < argc; i++) {
@@ -99,6 +103,9 @@ int cmd_run(int argc, char **argv)
                 status = cli_usage_error("run", "--seed: integer >= 0 expected, got '%s'", v);
                 goto done;
             }
+        } else if ((v = cli_flag_value(argc, argv, &i, "--scenario", &bad)) != NULL ||
+                   (!bad && (v = cli_flag_value(argc, argv, &i, "-s", &bad)) != NULL)) {
+            scenarios[n_scenarios++] = v;
         } else if ((v = cli_flag_value(argc, argv, &i, "--set", &bad)) != NULL) {
             if (cli_split_override(v, &sets[n_sets]) != 0) {
                 status = cli_usage_error("run", "--set: KEY=VALUE expected, got '%s'", v);
@@ -153,7 +160,7 @@ int cmd_run(int argc, char **argv)
     struct model_spec m;
     struct diag d;
     diag_init(&d);
-    if (conf_load(config, sets, n_sets, &m, &d) != 0) {
+    if (conf_load_scenarios(config, scenarios, n_scenarios, sets, n_sets, &m, &d) != 0) {
         diag_print(&d, stderr);
         diag_fini(&d);
         status = EXIT_USAGE;
@@ -269,5 +276,6 @@ done:
     for (int k = 0; k < n_sets; k++)
         free((char *)sets[k].path);
     free(sets);
+    free(scenarios);
     return status;
 }

@@ -71,6 +71,7 @@ static const struct key schema[] = {
     {"mode", K_STR, 0, 0},
     {"seed", K_INT, 0, 9.2e18},
     {"replications", K_INT, 1, 1e7},
+    {"volume_factor", K_NUM, 0, 1e6},
     {"steady", K_GROUP, 0, 0},
     {"steady.contacts", K_INT, 1, 9e18},
     {"steady.warmup_contacts", K_INT, 0, 9e18},
@@ -2174,15 +2175,12 @@ static int read_file(config_t *cfg, const char *path, struct diag *d)
     return -1;
 }
 
-/* Copies src (and everything below it) as a new member of dst (a group: under src's name; a
- * list or array: appended). */
-static void copy_setting(config_setting_t *dst, const config_setting_t *src)
+static void copy_setting(config_setting_t *dst, const config_setting_t *src);
+
+/* Gives n (a new setting of src's type) src's value, everything below it included. */
+static void copy_into(config_setting_t *n, const config_setting_t *src)
 {
-    int t = config_setting_type(src);
-    const char *name = config_setting_type(dst) == CONFIG_TYPE_GROUP ? config_setting_name(src) : NULL;
-    config_setting_t *n = config_setting_add(dst, name, t);
-    if (n == NULL) return;
-    switch (t) {
+    switch (config_setting_type(src)) {
     case CONFIG_TYPE_GROUP:
     case CONFIG_TYPE_LIST:
     case CONFIG_TYPE_ARRAY:
@@ -2195,6 +2193,14 @@ static void copy_setting(config_setting_t *dst, const config_setting_t *src)
     case CONFIG_TYPE_BOOL: config_setting_set_bool(n, config_setting_get_bool(src)); break;
     case CONFIG_TYPE_STRING: config_setting_set_string(n, config_setting_get_string(src)); break;
     }
+}
+
+/* Copies src as a new member of dst (a group: under src's name; a list or array: appended). */
+static void copy_setting(config_setting_t *dst, const config_setting_t *src)
+{
+    const char *name = config_setting_type(dst) == CONFIG_TYPE_GROUP ? config_setting_name(src) : NULL;
+    config_setting_t *n = config_setting_add(dst, name, config_setting_type(src));
+    if (n != NULL) copy_into(n, src);
 }
 
 /* The scenario's `list` key: a list of the config, named by path ("groups", "channels"). */
@@ -2218,14 +2224,15 @@ static config_setting_t *scenario_list(struct loader *L, config_t *cfg, const co
 static void apply_scenario(struct loader *L, config_t *cfg, const config_setting_t *root,
                            const char *file)
 {
-    static const char *const keys[] = {"base", "name", "question", "set", "unset", "add", "remove"};
+    static const char *const keys[] = {"base", "name", "question", "set", "unset", "add", "remove",
+                                       "change"};
     for (int i = 0; i < config_setting_length(root); i++) {
         const config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
         int known = 0;
         for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
             known |= strcmp(config_setting_name(s), keys[k]) == 0;
         if (!known)
-            fail(L, s, "%s: not a scenario key (base, name, question, set, unset, add, remove)",
+            fail(L, s, "%s: not a scenario key (base, name, question, set, unset, change, add, remove)",
                  config_setting_name(s));
     }
     const config_setting_t *rm = child(root, "remove");
@@ -2276,6 +2283,29 @@ static void apply_scenario(struct loader *L, config_t *cfg, const config_setting
             config_setting_remove(parent, config_setting_name(s));
         else
             config_setting_remove_elem(parent, (unsigned)config_setting_index(s));
+    }
+    /* change: any setting (a list, an array, a group) replaced by, or added as, a value. */
+    const config_setting_t *change = child(root, "change");
+    for (int i = 0; change && config_setting_is_list(change) && i < config_setting_length(change); i++) {
+        const config_setting_t *e = config_setting_get_elem(change, (unsigned)i);
+        const config_setting_t *path = child(e, "path"), *value = child(e, "value");
+        if (path == NULL || config_setting_type(path) != CONFIG_TYPE_STRING || value == NULL) {
+            fail(L, e, "change: 'path' (a string) and 'value' expected");
+            continue;
+        }
+        const char *p = config_setting_get_string(path), *dot = strrchr(p, '.');
+        char *head = xstrdup(p);
+        if (dot) head[dot - p] = '\0';
+        config_setting_t *parent = dot ? config_lookup(cfg, head) : config_root_setting(cfg);
+        const char *leaf = dot ? dot + 1 : p;
+        if (parent == NULL || !config_setting_is_group(parent) || leaf[0] == '[') {
+            fail(L, path, "change.path: '%s' is not a member of a group of the config", p);
+        } else {
+            if (config_setting_get_member(parent, leaf)) config_setting_remove(parent, leaf);
+            config_setting_t *n = config_setting_add(parent, leaf, config_setting_type(value));
+            if (n != NULL) copy_into(n, value);
+        }
+        free(head);
     }
     const config_setting_t *set = child(root, "set");
     if (set != NULL && !config_setting_is_array(set))
@@ -2472,6 +2502,11 @@ int conf_load_scenarios(const char *path, const char *const *scenarios, int n_sc
         load_shorthand(&L, root, out);
     else
         load_general(&L, root, out);
+    double volume = 1;
+    get_num(&L, root, "volume_factor", &volume, 0);
+    for (int c = 0; L.errors == 0 && c < out->n_channels; c++)
+        for (int i = 0; i < out->n_segments * model_total_intervals(out); i++)
+            out->channels[c].rate_per_s[i] *= volume;
     if (L.errors == 0) check_model(&L, out, &cfg, shorthand);
     out->journeys_modelled = out->journeys != NULL || out->n_incidents > 0;
     for (int c = 0; c < out->n_channels; c++)
