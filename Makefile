@@ -32,7 +32,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 
 .PHONY: all test check bench clean deps demo options golden-update format valgrind testbins \
-        install uninstall
+        install uninstall scenarios-update
 
 all: deps-check ccsim
 
@@ -81,6 +81,11 @@ bench: deps-check
 valgrind: deps-check
 	$(MAKE) B=build/valgrind CFLAGS="-O0 -g" testbins
 	LC_ALL=C BUILD=build/valgrind QUICK=1 VALGRIND=1 bash tests/run.sh
+
+# Rewrites the "# check:" lines of scenarios/*.cfg from a fresh run (after an intended model
+# change; reread each scenario's "In short" text afterwards).
+scenarios-update: testbins
+	UPDATE=1 $(B)/tests/validate/test_scenarios >/dev/null
 
 golden-update: all
 	LC_ALL=C bash tests/golden.sh --update

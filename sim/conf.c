@@ -2451,6 +2451,13 @@ int conf_load_scenarios(const char *path, const char *const *scenarios, int n_sc
         }
         base_path = scenario_base(base, path);
         edits[0] = path;
+        if (access(base_path, R_OK) != 0) {
+            fail(&L, base, "base: cannot read '%s': %s", base_path, strerror(errno));
+            config_destroy(&cfg);
+            free(edits);
+            free(base_path);
+            return -1;
+        }
         config_destroy(&cfg);
         config_init(&cfg);
         L.file = base_path;
