@@ -324,6 +324,14 @@ struct loader {
     int errors;
     struct forecast arrivals, staffing; /* day.arrivals_csv, day.staffing_csv */
     int have_arrivals, have_staffing;
+    /* Settings an override wrote, with where it was written, so a problem with the value
+     * names the override rather than the file it lands in. */
+    struct origin {
+        char *path;        /* as path_of writes it */
+        const char *file;  /* a scenario, or NULL for --set */
+        int line;
+    } *origins;
+    int n_origins;
 };
 
 static const char *type_name(int t)
@@ -361,6 +369,7 @@ static const char *expected_name(enum key_type t)
 
 static void fail(struct loader *L, const config_setting_t *s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+static void path_of(const config_setting_t *s, char *out, size_t cap);
 
 /* Records a problem at setting s (its own file and line, since @include can move it). */
 static void fail(struct loader *L, const config_setting_t *s, const char *fmt, ...)
@@ -372,6 +381,17 @@ static void fail(struct loader *L, const config_setting_t *s, const char *fmt, .
     va_end(ap);
     const char *file = s ? config_setting_source_file(s) : NULL;
     int line = s ? (int)config_setting_source_line(s) : 0;
+    char path[256];
+    if (s != NULL && L->n_origins > 0) path_of(s, path, sizeof path);
+    for (int i = L->n_origins - 1; s != NULL && i >= 0; i--)
+        if (strcmp(L->origins[i].path, path) == 0) {
+            if (L->origins[i].file == NULL)
+                diag_add(L->d, NULL, 0, "--set %s", msg);
+            else
+                diag_add(L->d, L->origins[i].file, L->origins[i].line, "set %s", msg);
+            L->errors++;
+            return;
+        }
     diag_add(L->d, file ? file : L->file, line, "%s", msg);
     L->errors++;
 }
@@ -2107,6 +2127,12 @@ static void apply_override(struct loader *L, config_t *cfg, const struct conf_ov
 {
     config_setting_t *s = config_lookup(cfg, o->path);
     if (s == NULL) s = add_missing(cfg, o->path);
+    if (s != NULL) {
+        char path[256];
+        path_of(s, path, sizeof path);
+        L->origins = xrealloc(L->origins, ((size_t)L->n_origins + 1) * sizeof *L->origins);
+        L->origins[L->n_origins++] = (struct origin){xstrdup(path), o->file, o->line};
+    }
     if (s == NULL) {
         diag_add(L->d, o->file, o->line, "%s%s: no such setting in %s", o->file ? "set " : "--set ",
                  o->path, L->file);
@@ -2483,6 +2509,9 @@ int conf_load_scenarios(const char *path, const char *const *scenarios, int n_sc
     if (L.errors > 0) {
         config_destroy(&cfg);
         free(base_path);
+        for (int i = 0; i < L.n_origins; i++)
+            free(L.origins[i].path);
+        free(L.origins);
         return -1;
     }
     for (int i = 0; i < n_sets; i++)
@@ -2526,6 +2555,9 @@ int conf_load_scenarios(const char *path, const char *const *scenarios, int n_sc
     forecast_free(&L.staffing);
     config_destroy(&cfg);
     free(base_path);
+    for (int i = 0; i < L.n_origins; i++)
+        free(L.origins[i].path);
+    free(L.origins);
     if (L.errors > 0) {
         model_spec_free(out);
         return -1;
