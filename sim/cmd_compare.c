@@ -5,6 +5,7 @@
 #include "compare.h"
 #include "conf.h"
 #include "json.h"
+#include "plot.h"
 #include "util.h"
 
 #include <errno.h>
@@ -33,6 +34,8 @@ static void usage(FILE *out)
             "                    highest first)\n"
             "  --json FILE       also write the comparison as JSON ('-': stdout, no table)\n"
             "  --csv FILE        also write it as CSV, one row per metric and variant\n"
+            "  --plots DIR       one bar chart per metric (base and variants, 95 %% error\n"
+            "                    bars) into DIR, drawn by gnuplot\n"
             "  --quiet           no progress messages\n"
             "  -h, --help        this help\n\n"
             "Examples:\n"
@@ -237,9 +240,41 @@ static void write_csv(FILE *f, struct run *runs, int n_runs, char **metrics, int
         }
 }
 
+/* One bar chart per metric: the base, then the variants in table order. */
+static int draw_plots(const char *dir, struct run *runs, int n_runs, char **metrics, int n_metrics,
+                      const int *order)
+{
+    struct plotter p;
+    if (plot_begin(&p, dir) != 0) return -1;
+    char **labels = xcalloc((size_t)n_runs, sizeof *labels);
+    double *mean = xcalloc((size_t)n_runs, sizeof *mean), *ci = xcalloc((size_t)n_runs, sizeof *ci);
+    for (int k = 0; k < n_metrics; k++) {
+        for (int i = 0; i < n_runs; i++) {
+            const struct run *run = &runs[i == 0 ? 0 : order[i - 1]];
+            labels[i] = run->name;
+            mean[i] = summary_of(run, k)->mean;
+            ci[i] = summary_of(run, k)->ci95;
+        }
+        char name[160], title[300];
+        snprintf(name, sizeof name, "compare_%s", metrics[k]);
+        for (char *q = name; *q; q++)
+            if (!(*q == '_' || *q == '-' || (*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'z') ||
+                  (*q >= 'A' && *q <= 'Z')))
+                *q = '_';
+        snprintf(title, sizeof title, "%s: base and variants (95 %% confidence intervals)", metrics[k]);
+        plot_bars(&p, name, title, metrics[k], n_runs, labels, mean, ci);
+    }
+    free(labels);
+    free(mean);
+    free(ci);
+    plot_finish(&p);
+    return 0;
+}
+
 int cmd_compare(int argc, char **argv)
 {
     const char *json_path = NULL, *csv_path = NULL, *metric_list = NULL, *rank = NULL;
+    const char *plots_dir = NULL;
     long reps = -1, seed = -1;
     int quiet = 0, status = EXIT_OK, n_runs = 0, n_sets = 0, n_metrics = 0;
     struct run *runs = xcalloc((size_t)argc + 1, sizeof *runs);
@@ -279,6 +314,8 @@ int cmd_compare(int argc, char **argv)
             json_path = v;
         } else if ((v = cli_flag_value(argc, argv, &i, "--csv", &bad)) != NULL) {
             csv_path = v;
+        } else if ((v = cli_flag_value(argc, argv, &i, "--plots", &bad)) != NULL) {
+            plots_dir = v;
         } else if (bad) {
             status = cli_usage_error("compare", "%s needs a value", a);
             goto done;
@@ -392,6 +429,8 @@ int cmd_compare(int argc, char **argv)
             status = EXIT_RUNTIME;
         }
     }
+    if (plots_dir != NULL && draw_plots(plots_dir, runs, n_runs, metrics, n_metrics, order) != 0)
+        status = EXIT_RUNTIME;
     if (json_path == NULL || strcmp(json_path, "-") != 0) {
         print_table(stdout, runs, n_runs, metrics, n_metrics, diff, order);
         if (fflush(stdout) != 0 || ferror(stdout)) {

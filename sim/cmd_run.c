@@ -2,6 +2,7 @@
  * and the command exits 2 before any output file is opened. */
 #include "cli.h"
 #include "conf.h"
+#include "plot.h"
 #include "report.h"
 #include "state.h"
 #include "util.h"
@@ -36,6 +37,10 @@ static void usage(FILE *out)
             "  --dump-state TIME FILE\n"
             "                    write each replication's state at TIME ('HH:MM', or 'D/HH:MM'\n"
             "                    on day D) to FILE, a state file --state reads\n"
+            "  --plots DIR       draw the results with gnuplot into DIR (PNG and SVG, with\n"
+            "                    the data of each plot beside it)\n"
+            "  --report DIR      write DIR/report.html (self-contained: mail it) and\n"
+            "                    DIR/report.md with its plots\n"
             "  --quiet           no progress bar\n"
             "  -h, --help        this help\n\n"
             "Examples:\n"
@@ -77,6 +82,7 @@ int cmd_run(int argc, char **argv)
 {
     const char *config = NULL, *json_path = NULL, *csv_dir = NULL, *log_path = NULL;
     const char *state_path = NULL, *dump_time = NULL, *dump_path = NULL;
+    const char *plots_dir = NULL, *report_dir = NULL;
     long reps = -1, seed = -1;
     int quiet = 0;
     struct conf_override *sets = xcalloc((size_t)argc + 2, sizeof *sets);
@@ -118,6 +124,10 @@ int cmd_run(int argc, char **argv)
             csv_dir = v;
         } else if ((v = cli_flag_value(argc, argv, &i, "--log", &bad)) != NULL) {
             log_path = v;
+        } else if ((v = cli_flag_value(argc, argv, &i, "--plots", &bad)) != NULL) {
+            plots_dir = v;
+        } else if ((v = cli_flag_value(argc, argv, &i, "--report", &bad)) != NULL) {
+            report_dir = v;
         } else if ((v = cli_flag_value(argc, argv, &i, "--state", &bad)) != NULL) {
             state_path = v;
         } else if ((v = cli_flag_value(argc, argv, &i, "--dump-state", &bad)) != NULL) {
@@ -261,6 +271,16 @@ int cmd_run(int argc, char **argv)
         }
     }
     if (csv_dir != NULL && report_csv(csv_dir, &m, r) != 0) status = EXIT_RUNTIME;
+    if (plots_dir != NULL) {
+        struct plotter p;
+        if (plot_begin(&p, plots_dir) == 0) {
+            plot_run(&p, &m, r);
+            plot_finish(&p);
+        } else {
+            status = EXIT_RUNTIME;
+        }
+    }
+    if (report_dir != NULL && report_files(report_dir, &meta, &m, r) != 0) status = EXIT_RUNTIME;
     int json_to_stdout = json_path != NULL && strcmp(json_path, "-") == 0;
     int log_to_stdout = log_path != NULL && strcmp(log_path, "-") == 0;
     if (!json_to_stdout && !log_to_stdout) {

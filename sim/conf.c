@@ -123,6 +123,7 @@ static const struct key schema[] = {
     {"channels.[].self_service.uplift", K_NUM, 0.01, 100},
     {"channels.[].due_s", K_NUM, 0, BIG},
     {"channels.[].sl_seconds", K_NUM, 0, BIG},
+    {"channels.[].sl_target", K_NUM, 0, 1},
     {"channels.[].arrivals_per_hour", K_NUMS, 0, BIG},
     DIST_KEYS("channels.[].service"),
     DIST_KEYS("channels.[].patience"),
@@ -1558,6 +1559,8 @@ static void load_general(struct loader *L, const config_setting_t *root, struct 
                 fail(L, child(cs, "name"), "%s.name: duplicate channel name '%s'", path, name);
         ch->sl_seconds = 20;
         get_num(L, cs, "sl_seconds", &ch->sl_seconds, 0);
+        ch->sl_target = 0.8;
+        get_num(L, cs, "sl_target", &ch->sl_target, 0);
         ch->fcr = 1;
         get_num(L, cs, "fcr", &ch->fcr, 0);
         double *rates = NULL;
@@ -1937,6 +1940,7 @@ static void load_shorthand(struct loader *L, const config_setting_t *root, struc
     gr->agents[0] = (int)agents;
     ch->sl_seconds = 20;
     get_num(L, root, "sl_seconds", &ch->sl_seconds, 0);
+    ch->sl_target = 0.8;
     const config_setting_t *ab = child(root, "abandonment");
     int abandon = ab != NULL && config_setting_type(ab) == CONFIG_TYPE_BOOL &&
                   config_setting_get_bool(ab);

@@ -68,6 +68,7 @@ struct channel_spec {
                             * messaging */
     struct dist patience;  /* DIST_NONE: contacts never abandon (messaging: first wait only) */
     double sl_seconds;     /* service-level threshold T, s (messaging: on first response) */
+    double sl_target;      /* the service level aimed at, a fraction (plots and reports) */
     double due_s;          /* email: due this long after arrival, s */
     struct dist exchanges; /* messaging: agent replies per conversation, rounded up to >= 1 */
     struct dist reply_delay; /* messaging: customer away between exchanges, s */
@@ -457,6 +458,7 @@ struct results {
     uint64_t stale_events;   /* cancelled timers dropped */
     uint64_t arrivals;       /* contacts simulated over all replications, warm-up included */
     double wall_s;           /* wall-clock time of the simulation, s */
+    struct hist *waits;      /* per channel: waits of answered contacts, all replications */
 };
 
 static inline double *results_value(const struct results *r, int rep, int scope, int metric)

@@ -23,4 +23,10 @@ void report_json(FILE *out, const struct report_meta *meta, const struct model_s
  * Returns 0, or -1 after printing what failed. */
 int report_csv(const char *dir, const struct model_spec *m, const struct results *r);
 
+/* Writes DIR/report.html (self-contained: tables, the plots as inline SVG, the effective
+ * config) and DIR/report.md (the same, the plots as PNG files beside it), drawing the plots into
+ * DIR.  Returns 0, or -1 after printing what failed (missing plots are not a failure). */
+int report_files(const char *dir, const struct report_meta *meta, const struct model_spec *m,
+                 const struct results *r);
+
 #endif

@@ -2956,6 +2956,7 @@ static void rep_collect(struct rep *r, struct results *res, int rep_index)
         agg->backlog_start = (double)NAN;
         agg->backlog_end = r->waiting[c];
         tally_metrics(agg, m->channels[c].kind, results_value(res, rep_index, 1 + c, 0));
+        hist_merge(&res->waits[c], &agg->wait_answered);
         tally_add(&total, agg);
     }
     total.staffed_agent_s = total_staffed;
@@ -3007,6 +3008,7 @@ struct results *sim_run(const struct model_spec *m, const struct sim_hooks *hook
     res->n_scopes = results_n_scopes(m);
     res->values = xcalloc((size_t)m->replications * res->n_scopes * MET_N, sizeof(double));
     res->summary = xcalloc((size_t)res->n_scopes * MET_N, sizeof *res->summary);
+    res->waits = xcalloc((size_t)m->n_channels + 1, sizeof *res->waits);
     double start = wall_clock_s();
     struct rep *r = rep_alloc(m);
     r->log = hooks ? hooks->log : NULL;
@@ -3035,5 +3037,6 @@ void results_free(struct results *r)
     if (r == NULL) return;
     free(r->values);
     free(r->summary);
+    free(r->waits);
     free(r);
 }
