@@ -96,6 +96,7 @@ int cmd_run(int argc, char **argv)
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             usage(stdout);
             free(sets);
+            free(scenarios);
             return EXIT_OK;
         } else if (strcmp(a, "--quiet") == 0) {
             quiet = 1;

@@ -396,7 +396,11 @@ static struct rep *rep_alloc(const struct model_spec *m)
         r->routes[c] = xcalloc((size_t)ng, sizeof(int));
         for (int g = 0; g < ng; g++)
             for (int s = 0; s < m->groups[g].n_skills; s++)
-                if (m->groups[g].skills[s] == c) r->routes[c][r->n_routes[c]++] = g;
+                if (m->groups[g].skills[s] == c) {
+                    /* Once, even with one skill per segment on this channel. */
+                    r->routes[c][r->n_routes[c]++] = g;
+                    break;
+                }
     }
     for (size_t i = 0; i < N_CHANNEL_PURPOSES; i++) {
         int p = channel_purposes[i];

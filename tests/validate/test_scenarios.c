@@ -222,6 +222,22 @@ static void test_shipped(int update)
         }
         snprintf(desc, sizeof desc, "docs/scenarios.md lists %s with its question and answer", names[i]);
         CHECK(listed, desc);
+        /* Its plot is committed under plots/ and shown in docs/scenarios.md. */
+        char png[300], ref[400];
+        snprintf(png, sizeof png, "plots/%.*s.png", (int)(strlen(names[i]) - 4), names[i]);
+        snprintf(ref, sizeof ref, "(../%s)", png);
+        unsigned char sig[8] = {0};
+        FILE *pf = fopen(png, "rb");
+        int is_png = pf != NULL && fread(sig, 1, 8, pf) == 8 && memcmp(sig, "\x89PNG\r\n\x1a\n", 8) == 0;
+        if (pf != NULL) fclose(pf);
+        int shown = 0;
+        if (read_lines("docs/scenarios.md", &doc) == 0) {
+            for (int k = 0; k < doc.n; k++)
+                shown |= strstr(doc.lines[k], ref) != NULL;
+            free_lines(&doc);
+        }
+        snprintf(desc, sizeof desc, "%s is a PNG shown in docs/scenarios.md", png);
+        CHECK(is_png && shown, desc);
     }
     double z = gsl_cdf_ugaussian_Qinv(0.05 / (2.0 * (total_checks > 0 ? total_checks : 1)));
     for (int i = 0; i < n; i++) {
