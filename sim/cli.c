@@ -1,6 +1,7 @@
 /* cli: subcommand table, --help, --version and exit codes.  The table is data (git.c): adding a
  * command is one line here and one file cmd_<name>.c. */
 #include "cli.h"
+#include "model.h"
 #include "conf.h"
 #include "util.h"
 
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct command {
     const char *name;
@@ -81,6 +83,54 @@ const char *cli_flag_value(int argc, char **argv, int *i, const char *name, int 
         return NULL;
     }
     return argv[++*i];
+}
+
+int cli_batch_flag(int argc, char **argv, int *i, struct batch_opts *b, const char *cmd)
+{
+    int missing = 0;
+    const char *v;
+    long n;
+    double x;
+    if ((v = cli_flag_value(argc, argv, i, "--jobs", &missing)) != NULL ||
+        (!missing && (v = cli_flag_value(argc, argv, i, "-j", &missing)) != NULL)) {
+        if (cli_parse_long(v, &n) || n < 1 || n > 4096)
+            return cli_usage_error(cmd, "-j: threads from 1 to 4096 expected, got '%s'", v), -1;
+        b->jobs = (int)n;
+    } else if ((v = cli_flag_value(argc, argv, i, "--precision-abs", &missing)) != NULL) {
+        if (cli_parse_double(v, &x) || !(x >= 0))
+            return cli_usage_error(cmd, "--precision-abs: a number >= 0 expected, got '%s'", v), -1;
+        b->precision_abs = x;
+    } else if ((v = cli_flag_value(argc, argv, i, "--precision", &missing)) != NULL) {
+        if (cli_parse_double(v, &x) || !(x > 0 && x < 1))
+            return cli_usage_error(cmd, "--precision: a fraction in (0, 1) expected, e.g. 0.02, got '%s'", v), -1;
+        b->precision_rel = x;
+    } else if ((v = cli_flag_value(argc, argv, i, "--min-reps", &missing)) != NULL) {
+        if (cli_parse_long(v, &n) || n < 2 || n > 10000000)
+            return cli_usage_error(cmd, "--min-reps: integer from 2 to 10000000 expected, got '%s'", v), -1;
+        b->min_reps = (int)n;
+    } else if ((v = cli_flag_value(argc, argv, i, "--max-reps", &missing)) != NULL) {
+        if (cli_parse_long(v, &n) || n < 2 || n > 10000000)
+            return cli_usage_error(cmd, "--max-reps: integer from 2 to 10000000 expected, got '%s'", v), -1;
+        b->max_reps = (int)n;
+    } else if (missing) {
+        return cli_usage_error(cmd, "%s needs a value", argv[*i]), -1;
+    } else {
+        return 0;
+    }
+    if (b->min_reps > 0 && b->max_reps > 0 && b->min_reps > b->max_reps)
+        return cli_usage_error(cmd, "--min-reps %d is above --max-reps %d", b->min_reps, b->max_reps), -1;
+    return 1;
+}
+
+void cli_batch_hooks(const struct batch_opts *b, struct sim_hooks *hooks)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    hooks->jobs = b->jobs > 0 ? b->jobs : cores > 0 ? (int)cores : 1;
+    hooks->precision_rel = b->precision_rel;
+    hooks->precision_abs = b->precision_abs;
+    hooks->min_reps = b->min_reps > 0 ? b->min_reps : 10;
+    hooks->max_reps = b->max_reps > 0 ? b->max_reps : 10000;
+    if (hooks->max_reps < hooks->min_reps) hooks->max_reps = hooks->min_reps;
 }
 
 int cli_split_override(const char *arg, struct conf_override *o)

@@ -25,6 +25,22 @@ const char *cli_flag_value(int argc, char **argv, int *i, const char *name, int 
 struct conf_override;
 int cli_split_override(const char *arg, struct conf_override *o);
 
+/* The batch options run, compare and sweep share: threads and sequential sampling. */
+struct batch_opts {
+    int jobs;              /* -j N; 0 until given: the number of online cores */
+    double precision_rel;  /* --precision REL; 0 none */
+    double precision_abs;  /* --precision-abs A */
+    int min_reps, max_reps;
+};
+
+/* Parses argv[*i] if it is a batch option (advancing *i past its value).  Returns 1 when it
+ * was one, 0 when it is not, -1 after printing a usage error for cmd. */
+int cli_batch_flag(int argc, char **argv, int *i, struct batch_opts *b, const char *cmd);
+
+/* Copies b into hooks (jobs defaulting to the online cores). */
+struct sim_hooks;
+void cli_batch_hooks(const struct batch_opts *b, struct sim_hooks *hooks);
+
 cmd_fn cmd_run;
 cmd_fn cmd_check;
 cmd_fn cmd_erlang;

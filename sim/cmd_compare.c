@@ -36,6 +36,13 @@ static void usage(FILE *out)
             "  --csv FILE        also write it as CSV, one row per metric and variant\n"
             "  --plots DIR       one bar chart per metric (base and variants, 95 %% error\n"
             "                    bars) into DIR, drawn by gnuplot\n"
+            "  -j, --jobs N      threads running replications (default: all cores); the\n"
+            "                    results are the same for every N\n"
+            "  --precision REL   replications until every headline metric's 95 %% half-width\n"
+            "                    is at most REL of its mean (docs/batch.md)\n"
+            "  --precision-abs A ... or at most A, for means near 0 (default 0)\n"
+            "  --min-reps N, --max-reps N\n"
+            "                    bounds of --precision (default 10 and 10000)\n"
             "  --quiet           no progress messages\n"
             "  -h, --help        this help\n\n"
             "Examples:\n"
@@ -282,6 +289,7 @@ int cmd_compare(int argc, char **argv)
     char **metrics = NULL;
     struct paired *diff = NULL;
     int *order = NULL;
+    struct batch_opts batch = {0, 0, 0, 0, 0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
         int bad = 0;
@@ -290,6 +298,12 @@ int cmd_compare(int argc, char **argv)
             goto done;
         } else if (strcmp(a, "--quiet") == 0) {
             quiet = 1;
+        } else if ((bad = cli_batch_flag(argc, argv, &i, &batch, "compare")) != 0) {
+            if (bad < 0) {
+                status = EXIT_USAGE;
+                goto done;
+            }
+            bad = 0;
         } else if ((v = cli_flag_value(argc, argv, &i, "--reps", &bad)) != NULL) {
             if (cli_parse_long(v, &reps) || reps < 2 || reps > 10000000) {
                 status = cli_usage_error("compare", "--reps: integer from 2 to 10000000 expected, got '%s'", v);
@@ -406,7 +420,9 @@ int cmd_compare(int argc, char **argv)
     }
     for (int i = 0; i < n_runs; i++) {
         if (!quiet) fprintf(stderr, "running %s (%d/%d)\n", runs[i].path, i + 1, n_runs);
-        runs[i].r = sim_run(&runs[i].m, NULL);
+        struct sim_hooks hooks = {0};
+        cli_batch_hooks(&batch, &hooks);
+        runs[i].r = sim_run(&runs[i].m, &hooks);
     }
     diff = xcalloc((size_t)n_metrics * (n_runs - 1) + 1, sizeof *diff);
     for (int k = 0; k < n_metrics; k++)

@@ -41,6 +41,13 @@ static void usage(FILE *out)
             "                    the data of each plot beside it)\n"
             "  --report DIR      write DIR/report.html (self-contained: mail it) and\n"
             "                    DIR/report.md with its plots\n"
+            "  -j, --jobs N      threads running replications (default: all cores); the\n"
+            "                    results are the same for every N\n"
+            "  --precision REL   replications until every headline metric's 95 %% half-width\n"
+            "                    is at most REL of its mean (docs/batch.md)\n"
+            "  --precision-abs A ... or at most A, for means near 0 (default 0)\n"
+            "  --min-reps N, --max-reps N\n"
+            "                    bounds of --precision (default 10 and 10000)\n"
             "  --quiet           no progress bar\n"
             "  -h, --help        this help\n\n"
             "Examples:\n"
@@ -88,6 +95,7 @@ int cmd_run(int argc, char **argv)
     struct conf_override *sets = xcalloc((size_t)argc + 2, sizeof *sets);
     const char **scenarios = xcalloc((size_t)argc + 1, sizeof *scenarios);
     int n_scenarios = 0;
+    struct batch_opts batch = {0, 0, 0, 0, 0};
     int n_sets = 0, status = EXIT_OK;
 
     for (int i = 1; i < argc; i++) {
@@ -100,6 +108,12 @@ int cmd_run(int argc, char **argv)
             return EXIT_OK;
         } else if (strcmp(a, "--quiet") == 0) {
             quiet = 1;
+        } else if ((bad = cli_batch_flag(argc, argv, &i, &batch, "run")) != 0) {
+            if (bad < 0) {
+                status = EXIT_USAGE;
+                goto done;
+            }
+            bad = 0;
         } else if ((v = cli_flag_value(argc, argv, &i, "--reps", &bad)) != NULL) {
             if (cli_parse_long(v, &reps) || reps < 1 || reps > 10000000) {
                 status = cli_usage_error("run", "--reps: integer from 1 to 10000000 expected, got '%s'", v);
@@ -197,7 +211,10 @@ int cmd_run(int argc, char **argv)
             model_spec_free(&m);
             goto done;
         }
-        if (state_path != NULL && dump_at < state.snaps[0].time_s) {
+        double latest = 0;
+        for (int i = 0; state_path != NULL && i < state.n; i++)
+            if (state.snaps[i].time_s > latest) latest = state.snaps[i].time_s;
+        if (state_path != NULL && dump_at < latest) {
             status = cli_usage_error("run", "--dump-state: %s is before the state's time", dump_time);
             state_free(&state);
             model_spec_free(&m);
@@ -249,6 +266,7 @@ int cmd_run(int argc, char **argv)
                               .dump = dump.f,
                               .dump_at_s = dump_at,
                               .dump_config = config};
+    cli_batch_hooks(&batch, &hooks);
     if (dump.f != NULL) state_write_begin(dump.f, config, dump_at, &m);
     struct results *r = sim_run(&m, &hooks);
     if (dump.f != NULL) {

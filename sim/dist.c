@@ -172,20 +172,26 @@ double dist_residual(const struct dist *d, double e, double u)
         return gsl_cdf_flat_Pinv(u, fmax(e, d->min_s), d->max_s) - e;
     case DIST_LOGNORMAL: {
         double q = gsl_cdf_lognormal_Q(e, d->p1, d->p2);
-        x = q > 0 ? gsl_cdf_lognormal_Qinv((1 - u) * q, d->p1, d->p2) : e;
-        break;
+        x = q > 1e-290 ? gsl_cdf_lognormal_Qinv((1 - u) * q, d->p1, d->p2) : e;
+        if (x > e) break;
+        /* Past where the tail underflows: its hazard is about (ln e - mu) / (sigma^2 e), so
+         * the remainder is close to exponential with that rate's inverse as mean. */
+        return -log1p(-u) * d->p2 * d->p2 * e / fmax(log(e) - d->p1, d->p2 * d->p2);
     }
     case DIST_GAMMA:
     case DIST_ERLANG: {
         double q = gsl_cdf_gamma_Q(e, d->p1, d->p2);
-        x = q > 0 ? gsl_cdf_gamma_Qinv((1 - u) * q, d->p1, d->p2) : e;
-        break;
+        x = q > 1e-290 ? gsl_cdf_gamma_Qinv((1 - u) * q, d->p1, d->p2) : e;
+        if (x > e) break;
+        /* Far in the tail (where the inverse loses its accuracy) the remainder is close to
+         * exponential at the hazard there, (1 - (k - 1) theta / e) / theta, which tends to
+         * 1 / theta. */
+        double rate = (1 - (d->p1 - 1) * d->p2 / e) / d->p2;
+        return -log1p(-u) / (rate > 0 ? rate : 1 / d->p2);
     }
-    case DIST_WEIBULL: {
-        double q = gsl_cdf_weibull_Q(e, d->p1, d->p2);
-        x = q > 0 ? gsl_cdf_weibull_Qinv((1 - u) * q, d->p1, d->p2) : e;
-        break;
-    }
+    case DIST_WEIBULL:
+        /* Closed form, no tail to underflow: Q(e + x) = (1 - u) Q(e). */
+        return d->p1 * pow(pow(e / d->p1, d->p2) - log1p(-u), 1 / d->p2) - e;
     case DIST_EMPIRICAL: {
         /* The values above e, equally likely (values are kept as given: count them). */
         size_t above = 0;

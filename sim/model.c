@@ -201,6 +201,7 @@ void tally_add(struct tally *into, const struct tally *from)
     into->cb_wait_s += from->cb_wait_s;
     into->prevented += from->prevented;
     into->incident_issues += from->incident_issues;
+    into->pre_answered += from->pre_answered;
     into->ss_time_s += from->ss_time_s;
     into->cost += from->cost;
     into->offered += from->offered;
@@ -235,12 +236,14 @@ void tally_metrics(const struct tally *t, enum channel_kind kind, double *v)
     v[MET_OFFERED] = offered;
     v[MET_HANDLED] = (double)t->handled;
     v[MET_ABANDONED] = (double)t->abandoned;
-    v[MET_ABANDON_RATE] = ratio((double)t->abandoned, offered);
-    v[MET_P_WAIT] = ratio((double)t->queued, offered);
+    /* A state's contacts already answered before it neither wait nor abandon here. */
+    double fresh = offered - (double)t->pre_answered;
+    v[MET_ABANDON_RATE] = ratio((double)t->abandoned, fresh);
+    v[MET_P_WAIT] = ratio((double)t->queued, fresh);
     v[MET_ASA] = ratio(t->wait_answered_s, (double)t->answered);
     v[MET_WAIT_MEAN] = ratio(t->wait_all_s, finished);
     /* Callback customers do not wait on the line: service level is over those who did. */
-    double on_line = offered - (double)t->cb_accepted;
+    double on_line = fresh - (double)t->cb_accepted;
     v[MET_SL] = ratio((double)t->answered_in_sl, on_line);
     v[MET_SL_EXCL] = ratio((double)t->answered_in_sl, on_line - (double)t->abandoned_in_sl);
     v[MET_WAIT_P50] = hist_quantile(&t->wait_answered, 0.50);

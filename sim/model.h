@@ -385,6 +385,7 @@ struct tally {
     uint64_t cb_offered, cb_accepted, cb_answered, cb_unreached; /* callbacks */
     double cb_wait_s;           /* callbacks: joining to being reached, s */
     uint64_t prevented, incident_issues;
+    uint64_t pre_answered;      /* a starting state's contacts already answered before it */
     double ss_time_s;           /* time spent in self-service, s */
     double cost;                /* currency */
     uint64_t offered, handled, abandoned; /* offered: reached an agent queue */
@@ -483,6 +484,13 @@ struct sim_hooks {
     FILE *dump;                /* write each replication's state at dump_at_s (docs/state.md) */
     double dump_at_s;          /* sim time */
     const char *dump_config;   /* config path, for the dump's header */
+    int jobs;                  /* threads running replications; 0 or 1: one */
+    /* Sequential sampling (precision_rel > 0): replications until every headline metric's 95 %
+     * half-width is at most precision_rel of its mean or at most precision_abs, between
+     * min_reps and max_reps (docs/batch.md); the replications field of the model is then
+     * ignored. */
+    double precision_rel, precision_abs;
+    int min_reps, max_reps;
 };
 
 /* Runs all replications of m (seed m->seed) and summarizes them.  Caller owns the result

@@ -36,6 +36,7 @@
 #include <assert.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -311,6 +312,8 @@ struct rep {
     int shrinking_total;
     int rep_index;
     FILE *log;                     /* call log, or NULL */
+    FILE *dump;                    /* where --dump-state writes this replication, or NULL */
+    int inner_progress;            /* report progress inside the replication (one thread) */
     const struct sim_hooks *hooks; /* borrowed; may be NULL */
 };
 
@@ -1245,17 +1248,27 @@ static int handle_shrink_due(struct rep *r, uint32_t a, uint32_t tag)
     return 1;
 }
 
-static void handle_shrink_end(struct rep *r, uint32_t a, uint32_t tag)
+/* Ends agent a's shrinkage period: back on the floor. */
+static void end_shrinkage(struct rep *r, uint32_t a)
 {
     struct agent *ag = &r->agents[a];
     struct group_run *gr = &r->groups[ag->group];
-    SIM_ENSURE(ag->gen == tag && ag->shrinking);
     flush_staffed(r, (int)ag->group);
     ag->shrinking = 0;
+    ag->gen++; /* a pending end of the period is now stale */
     gr->shrinking--;
     r->shrinking_total--;
     come_on_floor(r, a, 0);
+}
+
+/* Returns 0 for a stale end (a state called the agent back early). */
+static int handle_shrink_end(struct rep *r, uint32_t a, uint32_t tag)
+{
+    struct agent *ag = &r->agents[a];
+    if (ag->gen != tag || !ag->shrinking) return 0;
+    end_shrinkage(r, a);
     agent_fill(r, a);
+    return 1;
 }
 
 /* Whether group g may give channel c's contact an agent now: a group keeping agents free for
@@ -2357,6 +2370,19 @@ static uint32_t state_agent(struct rep *r, int g, int slotted)
     struct group_run *gr = &r->groups[g];
     for (int load = slotted ? gr->K - 1 : 0; load >= 0; load--)
         if (gr->lists[load].head != NIL) return gr->lists[load].head;
+    /* An agent pausing or in a shrinkage period is present: the state says it is serving. */
+    for (uint32_t a = gr->first_agent; a < gr->first_agent + gr->pool; a++) {
+        struct agent *ag = &r->agents[a];
+        if (ag->on_duty && ag->paused) {
+            ag->paused = 0;
+            ag->gen++;
+            return a;
+        }
+        if (ag->shrinking) {
+            end_shrinkage(r, a);
+            return a;
+        }
+    }
     if (gr->n_off == 0) return NIL;
     uint32_t a = gr->off[--gr->n_off];
     come_on_floor(r, a, 1);
@@ -2385,6 +2411,8 @@ static void place_state_contact(struct rep *r, const struct state_contact *sc)
     ct->counted = 1;
     issue_open(r, ct, (uint64_t)r->serial++);
     ct->issue_start_s = T - sc->age_s;
+    /* Both sides of Little's law for issues count the issue's time before the state. */
+    r->issue_area += sc->age_s;
     ct->attempt = (uint16_t)(sc->attempt - 1);
     r->prior_contacts += ct->attempt;
     int c = sc->channel;
@@ -2427,6 +2455,7 @@ static void place_state_contact(struct rep *r, const struct state_contact *sc)
             COUNT(r, ct, cb_offered);
             COUNT(r, ct, cb_accepted);
             ct->callback = 1;
+            ct->cb_tries = (uint16_t)sc->tries;
         } else if (ct->patience_s < HUGE_VAL) {
             double left = dist_residual(patience_of(m, sc->segment, c), sc->waited_s, u_patience);
             ct->patience_s = sc->waited_s + left;
@@ -2437,15 +2466,25 @@ static void place_state_contact(struct rep *r, const struct state_contact *sc)
     }
     case ST_IN_SERVICE: {
         const struct group_spec *gs = &m->groups[sc->group];
-        uint32_t a = state_agent(r, sc->group, channel_kind_slotted(ch->kind));
-        if (a == NIL)
-            die("state: more contacts in service with group '%s' than its %u agents can hold",
-                gs->name, r->groups[sc->group].pool);
+        int skill = skill_for(gs, c, sc->segment), slotted = channel_kind_slotted(ch->kind);
+        uint32_t a = state_agent(r, sc->group, slotted);
         ct->answered = 1; /* its wait happened before the state: not in the wait statistics */
         ct->answer_s = ct->queue_s = T;
-        ct->work_s = dist_residual(&ch->service, sc->waited_s, u_work);
+        COUNT(r, ct, pre_answered);
         ct->exchanges_left = (uint16_t)sc->exchanges;
-        assign(r, a, k, skill_for(gs, c, sc->segment));
+        if (a == NIL) {
+            /* No agent present to hold it (the floor is emptier than the state says): it
+             * waits first in line with the work it has left. */
+            ct->work_s = dist_residual(&ch->service, sc->waited_s, u_work);
+            queue_push_front(r, k);
+            return;
+        }
+        /* The elapsed time is agent time: the work done so far is it over the agent's rate
+         * (proficiency, and slowdown for the contacts it will hold). */
+        double rate = group_proficiency(gs, skill) *
+                      (slotted ? gs->slowdown[r->agents[a].load] : 1.0);
+        ct->work_s = dist_residual(&ch->service, sc->waited_s / rate, u_work);
+        assign(r, a, k, skill);
         agent_place(r, a);
         return;
     }
@@ -2456,14 +2495,19 @@ static void place_state_contact(struct rep *r, const struct state_contact *sc)
         ct->cb_tries = (uint16_t)sc->tries;
         ct->state = C_CB_WAIT;
         ct->gen++;
-        ct->due_s = T + sc->due_s;
-        ct->cb_deferred = 0;
-        r->cb_waiting[c]++;
+        {
+            /* As callback_failed: a try after the close waits for the next opening. */
+            double due = T + sc->due_s, t = next_open_time(r, due);
+            ct->due_s = t < HUGE_VAL ? t : due;
+            ct->cb_deferred = t != due;
+            if (!ct->cb_deferred) r->cb_waiting[c]++;
+        }
         cal_push(&r->cal, ct->due_s, ev_prio[EV_CB_RETRY], EV_CB_RETRY, k, ct->gen);
         return;
     case ST_REPLY:
         ct->answered = 1;
         ct->answer_s = T;
+        COUNT(r, ct, pre_answered);
         ct->exchanges_left = (uint16_t)sc->exchanges;
         ct->state = C_AWAY;
         ct->due_s = T + sc->due_s;
@@ -2558,8 +2602,9 @@ static void dump_state(struct rep *r)
     s.absent = xcalloc((size_t)r->ng + 1, sizeof *s.absent);
     for (int b = 0; b < m->n_busyness; b++)
         s.busyness[b] = r->busy_factor[(size_t)b * m->n_days + d];
+    /* Absence is not written: a restart draws the day's absence again, with the same law. */
     for (int g = 0; g < r->ng; g++)
-        s.absent[g] = r->groups[g].plan - r->groups[g].target;
+        s.absent[g] = -1;
     for (uint32_t i = 0; i < r->n_slots; i++) {
         const struct contact *ct = &r->contacts[i];
         struct state_contact c = {.channel = ct->channel, .segment = ct->segment, .group = -1,
@@ -2570,9 +2615,22 @@ static void dump_state(struct rep *r)
             c.kind = ST_WAITING;
             c.waited_s = T - ct->queue_s;
             c.callback = ct->callback;
+            c.tries = ct->cb_tries;
+            if (ct->answered) {
+                /* A conversation between exchanges, queued for its next reply: a reply due now. */
+                c.kind = ST_REPLY;
+                c.due_s = 0;
+            }
             break;
         case C_SERVICE:
-            if (ct->cb_failing) continue; /* a call that will not reach: the agent is busy only */
+            if (ct->cb_failing) {
+                /* A call that will not reach: the customer is still a callback waiting. */
+                c.kind = ST_WAITING;
+                c.waited_s = T - ct->queue_s;
+                c.callback = 1;
+                c.tries = ct->cb_tries;
+                break;
+            }
             c.kind = ST_IN_SERVICE;
             c.group = (int)r->agents[ct->agent].group;
             c.waited_s = T - ct->service_start_s;
@@ -2605,7 +2663,7 @@ static void dump_state(struct rep *r)
         if (c.age_s < c.waited_s) c.age_s = c.waited_s;
         s.contacts[s.n++] = c;
     }
-    state_write_snapshot(r->hooks->dump, m, r->rep_index, &s, r->rep_index + 1 == m->replications);
+    state_write_snapshot(r->dump, m, r->rep_index, &s);
     free(s.contacts);
     free(s.busyness);
     free(s.absent);
@@ -2645,7 +2703,7 @@ static void rep_simulate(struct rep *r)
     else
         start_empty(r);
     /* Before any event at its time (an interval change at that instant comes after it). */
-    if (r->hooks != NULL && r->hooks->dump != NULL && r->hooks->dump_at_s >= now_s(r))
+    if (r->dump != NULL && r->hooks->dump_at_s >= now_s(r))
         cal_push(&r->cal, r->hooks->dump_at_s, ev_prio[EV_DUMP], EV_DUMP, 0, 0);
     run_events(r);
 }
@@ -2707,7 +2765,10 @@ static void run_events(struct rep *r)
             }
             break;
         case EV_SHRINK_END:
-            handle_shrink_end(r, ev.index, ev.tag);
+            if (!handle_shrink_end(r, ev.index, ev.tag)) {
+                r->stale++;
+                continue;
+            }
             break;
         case EV_PAUSE_END:
             if (!handle_pause_end(r, ev.index, ev.tag)) {
@@ -2737,7 +2798,7 @@ static void run_events(struct rep *r)
             dump_state(r);
             break;
         }
-        if ((++r->events & 0xfffff) == 0) report_progress(r);
+        if ((++r->events & 0xfffff) == 0 && r->inner_progress) report_progress(r);
 #ifdef SIM_DEBUG
         assert(cal_check(&r->cal));
 #endif
@@ -2907,7 +2968,17 @@ static void collect_groups(struct rep *r, struct results *res, int rep_index, in
 }
 
 /* Writes the replication's metrics into res for every scope. */
-static void rep_collect(struct rep *r, struct results *res, int rep_index)
+/* What a replication adds to the run beside its metrics, kept apart until the replication is
+ * known to be part of the results (sequential sampling may drop the last ones). */
+struct rep_out {
+    uint64_t events, stale, arrivals;
+    struct hist *waits; /* per channel; owned */
+    char *log, *dump;   /* buffered call-log rows and state (several threads); owned */
+    size_t log_len, dump_len;
+    int finished;
+};
+
+static void rep_collect(struct rep *r, struct results *res, int rep_index, struct rep_out *out)
 {
     const struct model_spec *m = r->m;
     int nc = r->nc, nt = r->n_total, ng = r->ng;
@@ -2960,7 +3031,7 @@ static void rep_collect(struct rep *r, struct results *res, int rep_index)
         agg->backlog_start = (double)NAN;
         agg->backlog_end = r->waiting[c];
         tally_metrics(agg, m->channels[c].kind, results_value(res, rep_index, 1 + c, 0));
-        hist_merge(&res->waits[c], &agg->wait_answered);
+        hist_merge(&out->waits[c], &agg->wait_answered);
         tally_add(&total, agg);
     }
     total.staffed_agent_s = total_staffed;
@@ -2993,9 +3064,9 @@ static void rep_collect(struct rep *r, struct results *res, int rep_index)
         *results_value(res, rep_index, 0, MET_OVERTIME) = overtime;
     }
     collect_journeys(r, res, rep_index, sum.arrived);
-    res->events += r->events;
-    res->stale_events += r->stale;
-    res->arrivals += r->arrivals;
+    out->events = r->events;
+    out->stale = r->stale;
+    out->arrivals = r->arrivals;
 }
 
 static double wall_clock_s(void)
@@ -3005,32 +3076,196 @@ static double wall_clock_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* The replications of a run, shared by the worker threads.  Each replication's metrics go to
+ * its own row of res->values; what it adds to shared totals (events, waits, the call log, the
+ * dumped state) waits in its rep_out and is added in replication order, so the results do not
+ * depend on the number of threads or on which thread ran what. */
+struct pool {
+    const struct model_spec *m;
+    const struct sim_hooks *hooks;
+    struct results *res;
+    int jobs;
+    int direct;            /* one thread, every replication kept: write the files directly */
+    pthread_mutex_t lock;
+    int next, limit;       /* next replication to start; run those below limit */
+    int done;              /* replications finished */
+    int flushed;           /* replications added to the totals, in order */
+    int flush_limit;       /* replications known to be in the results */
+    int cap;               /* replications res->values and out have room for */
+    struct rep_out *out;
+};
+
+/* Adds finished replications, in order, up to flush_limit.  Called with the lock held. */
+static void pool_flush(struct pool *p)
+{
+    const struct sim_hooks *h = p->hooks;
+    while (p->flushed < p->flush_limit && p->out[p->flushed].finished) {
+        struct rep_out *o = &p->out[p->flushed];
+        p->res->events += o->events;
+        p->res->stale_events += o->stale;
+        p->res->arrivals += o->arrivals;
+        for (int c = 0; c < p->m->n_channels; c++)
+            hist_merge(&p->res->waits[c], &o->waits[c]);
+        if (o->log != NULL) fwrite(o->log, 1, o->log_len, h->log);
+        if (o->dump != NULL) fwrite(o->dump, 1, o->dump_len, h->dump);
+        free(o->waits);
+        free(o->log);
+        free(o->dump);
+        o->waits = NULL;
+        o->log = o->dump = NULL;
+        p->flushed++;
+    }
+}
+
+static void *pool_worker(void *arg)
+{
+    struct pool *p = arg;
+    const struct sim_hooks *h = p->hooks;
+    struct rep *r = rep_alloc(p->m);
+    r->hooks = h;
+    r->inner_progress = p->jobs == 1 && h != NULL && h->progress != NULL;
+    for (;;) {
+        pthread_mutex_lock(&p->lock);
+        int k = p->next < p->limit ? p->next++ : -1;
+        pthread_mutex_unlock(&p->lock);
+        if (k < 0) break;
+        struct rep_out *o = &p->out[k];
+        o->waits = xcalloc((size_t)p->m->n_channels + 1, sizeof *o->waits);
+        /* One thread keeping every replication writes straight to the files; otherwise the
+         * output is buffered, to be written in order (and only for kept replications). */
+        FILE *log = NULL, *dump = NULL;
+        if (h != NULL && h->log != NULL)
+            log = p->direct ? h->log : open_memstream(&o->log, &o->log_len);
+        if (h != NULL && h->dump != NULL)
+            dump = p->direct ? h->dump : open_memstream(&o->dump, &o->dump_len);
+        if ((h != NULL && h->log != NULL && log == NULL) || (h != NULL && h->dump != NULL && dump == NULL))
+            die("out of memory buffering replication %d's output:", k);
+        rep_reset(r, k);
+        r->log = log;
+        r->dump = dump;
+        rep_simulate(r);
+        if (!p->direct && log != NULL) fclose(log);
+        if (!p->direct && dump != NULL) fclose(dump);
+        pthread_mutex_lock(&p->lock);
+        rep_collect(r, p->res, k, o);
+        o->finished = 1;
+        p->done++;
+        pool_flush(p);
+        if (h != NULL && h->progress != NULL)
+            h->progress(h->progress_ctx, (double)p->done / p->limit, p->done, p->limit);
+        pthread_mutex_unlock(&p->lock);
+    }
+    rep_free(r);
+    return NULL;
+}
+
+/* Runs replications [next, limit) on the pool's threads. */
+static void pool_run(struct pool *p)
+{
+    int n = p->jobs < p->limit - p->next ? p->jobs : p->limit - p->next;
+    if (n <= 1) {
+        pool_worker(p);
+        return;
+    }
+    pthread_t *t = xcalloc((size_t)n, sizeof *t);
+    for (int i = 0; i < n; i++)
+        if (pthread_create(&t[i], NULL, pool_worker, p) != 0) die("cannot start a thread:");
+    for (int i = 0; i < n; i++)
+        pthread_join(t[i], NULL);
+    free(t);
+}
+
+static void pool_grow(struct pool *p, int cap)
+{
+    if (cap <= p->cap) return;
+    size_t row = (size_t)p->res->n_scopes * MET_N;
+    p->res->values = xrealloc(p->res->values, (size_t)cap * row * sizeof(double));
+    memset(p->res->values + (size_t)p->cap * row, 0, (size_t)(cap - p->cap) * row * sizeof(double));
+    p->out = xrealloc(p->out, (size_t)cap * sizeof *p->out);
+    memset(p->out + p->cap, 0, (size_t)(cap - p->cap) * sizeof *p->out);
+    p->cap = cap;
+}
+
+/* Sequential sampling: whether the first n replications pin every headline metric down to the
+ * precision asked.  Headline: the total's and each channel's service level and abandon rate,
+ * the total's ASA and occupancy. */
+static int precise_enough(const struct pool *p, int n)
+{
+    const struct sim_hooks *h = p->hooks;
+    const struct model_spec *m = p->m;
+    if (n < 2) return 0;
+    static const int total[] = {MET_SL, MET_ABANDON_RATE, MET_ASA, MET_OCCUPANCY};
+    static const int per_channel[] = {MET_SL, MET_ABANDON_RATE};
+    size_t stride = (size_t)p->res->n_scopes * MET_N;
+    for (int c = -1; c < m->n_channels; c++) {
+        int scope = c < 0 ? 0 : 1 + c;
+        int n_metrics = c < 0 ? 4 : 2;
+        for (int k = 0; k < n_metrics; k++) {
+            int metric = c < 0 ? total[k] : per_channel[k];
+            struct stat_summary s =
+                stat_summarize(results_value(p->res, 0, scope, metric), (size_t)n, stride);
+            if (s.n == 0) continue; /* undefined everywhere: nothing to pin down */
+            if (!isfinite(s.ci95)) return 0;
+            if (s.ci95 > h->precision_rel * fabs(s.mean) && s.ci95 > h->precision_abs) return 0;
+        }
+    }
+    return 1;
+}
+
 struct results *sim_run(const struct model_spec *m, const struct sim_hooks *hooks)
 {
     struct results *res = xcalloc(1, sizeof *res);
-    res->replications = m->replications;
     res->n_scopes = results_n_scopes(m);
-    res->values = xcalloc((size_t)m->replications * res->n_scopes * MET_N, sizeof(double));
     res->summary = xcalloc((size_t)res->n_scopes * MET_N, sizeof *res->summary);
     res->waits = xcalloc((size_t)m->n_channels + 1, sizeof *res->waits);
     double start = wall_clock_s();
-    struct rep *r = rep_alloc(m);
-    r->log = hooks ? hooks->log : NULL;
-    r->hooks = hooks;
-    if (r->log != NULL) log_header(r->log);
-    for (int k = 0; k < m->replications; k++) {
-        rep_reset(r, k);
-        rep_simulate(r);
-        rep_collect(r, res, k);
-        if (r->hooks != NULL && r->hooks->progress != NULL)
-            r->hooks->progress(r->hooks->progress_ctx, (double)(k + 1) / m->replications, k + 1,
-                               m->replications);
+    struct pool p;
+    memset(&p, 0, sizeof p);
+    p.m = m;
+    p.hooks = hooks;
+    p.res = res;
+    p.jobs = hooks != NULL && hooks->jobs > 1 ? hooks->jobs : 1;
+    pthread_mutex_init(&p.lock, NULL);
+    if (hooks != NULL && hooks->log != NULL) log_header(hooks->log);
+    int sequential = hooks != NULL && hooks->precision_rel > 0;
+    p.direct = p.jobs == 1 && !sequential;
+    int n = m->replications;
+    if (!sequential) {
+        pool_grow(&p, n);
+        p.limit = p.flush_limit = n;
+        pool_run(&p);
+    } else {
+        /* Replications in batches; the decision looks at them one by one in index order, so
+         * it, and the output, do not depend on the batch or the threads.  Replications run
+         * past the stopping point are dropped. */
+        int lo = hooks->min_reps > 2 ? hooks->min_reps : 2, hi = hooks->max_reps;
+        int checked = lo - 1, stop = -1;
+        while (stop < 0) {
+            int batch = p.limit == 0 ? lo : (p.jobs > 8 ? p.jobs : 8);
+            int limit = p.limit + batch < hi ? p.limit + batch : hi;
+            pool_grow(&p, limit);
+            p.limit = limit;
+            pool_run(&p);
+            for (; stop < 0 && checked < p.limit; checked++)
+                if (precise_enough(&p, checked + 1) || checked + 1 == hi) stop = checked + 1;
+            pthread_mutex_lock(&p.lock);
+            p.flush_limit = stop > 0 ? stop : checked;
+            pool_flush(&p);
+            pthread_mutex_unlock(&p.lock);
+        }
+        n = stop;
+        for (int k = n; k < p.limit; k++) {
+            free(p.out[k].waits);
+            free(p.out[k].log);
+            free(p.out[k].dump);
+        }
     }
-    rep_free(r);
+    pthread_mutex_destroy(&p.lock);
+    free(p.out);
+    res->replications = n;
     for (int s = 0; s < res->n_scopes; s++)
         for (int k = 0; k < MET_N; k++)
-            res->summary[s * MET_N + k] = stat_summarize(results_value(res, 0, s, k),
-                                                         (size_t)m->replications,
+            res->summary[s * MET_N + k] = stat_summarize(results_value(res, 0, s, k), (size_t)n,
                                                          (size_t)res->n_scopes * MET_N);
     res->wall_s = wall_clock_s() - start;
     return res;

@@ -16,7 +16,7 @@ static const char *const kind_names[ST_N_KINDS] = {
 
 /* Keys each kind takes (besides kind and count). */
 static const char *const kind_keys[ST_N_KINDS] = {
-    "channel segment waited_s age_s attempt callback",
+    "channel segment waited_s age_s attempt callback tries",
     "channel segment group elapsed_s age_s attempt exchanges",
     "channel segment due_s age_s attempt",
     "channel segment due_s age_s attempt",
@@ -186,8 +186,11 @@ static void load_contact(struct reader *R, const config_setting_t *e, const stru
     if ((c.kind == ST_RETRIAL || c.kind == ST_REPEAT) && c.attempt < 2)
         fail(R, config_setting_get_member(e, "attempt"),
              "attempt: a %s is at least its issue's second contact", kind);
-    c.tries = 1;
-    if (get_number(R, e, "tries", 1, 255, &v)) c.tries = (int)v;
+    c.tries = c.kind == ST_CALLBACK ? 1 : 0;
+    if (get_number(R, e, "tries", 0, 1000, &v)) c.tries = (int)v;
+    if (c.kind == ST_CALLBACK && c.tries < 1)
+        fail(R, config_setting_get_member(e, "tries"),
+             "tries: a callback between calls has had at least one call");
     if (get_number(R, e, "exchanges", 1, 65535, &v)) c.exchanges = (int)v;
     const config_setting_t *cb = config_setting_get_member(e, "callback");
     if (cb != NULL) {
@@ -229,25 +232,48 @@ static void load_contact(struct reader *R, const config_setting_t *e, const stru
     }
 }
 
-/* `NAME = value` members of a group, by name: busyness factors or absentees. */
-static void load_named(struct reader *R, const config_setting_t *g, const char *what,
-                       const char *const *names, int n, double lo, double hi, double *out)
+/* A list of { NAME_KEY = "name"; VALUE_KEY = value; } naming busyness groups or agent groups
+ * (a list, so that names may hold spaces): the values go to out by index. */
+static void load_named(struct reader *R, const config_setting_t *list, const char *what,
+                       const char *name_key, const char *value_key, const char *const *names,
+                       int n, double lo, double hi, int whole, double *out)
 {
-    if (g == NULL) return;
-    if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
-        fail(R, g, "%s: a group { NAME = value; ... } expected", what);
+    if (list == NULL) return;
+    if (config_setting_type(list) != CONFIG_TYPE_LIST) {
+        fail(R, list, "%s: a list ( { %s = \"NAME\"; %s = VALUE; }, ... ) expected", what,
+             name_key, value_key);
         return;
     }
-    for (int i = 0; i < config_setting_length(g); i++) {
-        const config_setting_t *e = config_setting_get_elem(g, (unsigned)i);
-        int k = name_index(config_setting_name(e), names, n);
-        if (k < 0) {
-            fail(R, e, "%s.%s: no %s named '%s'", what, config_setting_name(e),
-                 strcmp(what, "busyness") == 0 ? "busyness group" : "agent group",
-                 config_setting_name(e));
+    for (int i = 0; i < config_setting_length(list); i++) {
+        const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
+        if (config_setting_type(e) != CONFIG_TYPE_GROUP) {
+            fail(R, e, "%s: each entry is a group { %s = \"NAME\"; %s = VALUE; }", what, name_key,
+                 value_key);
             continue;
         }
-        get_number(R, g, config_setting_name(e), lo, hi, &out[k]);
+        const char *name = get_string(R, e, name_key);
+        int k = name ? name_index(name, names, n) : -1;
+        if (name == NULL) {
+            fail(R, e, "%s: %s missing", what, name_key);
+            continue;
+        }
+        if (k < 0) {
+            fail(R, config_setting_get_member(e, name_key), "%s.%s: no %s named '%s'", what,
+                 name_key, strcmp(what, "busyness") == 0 ? "busyness group" : "agent group", name);
+            continue;
+        }
+        double v = (double)NAN;
+        if (!get_number(R, e, value_key, lo, hi, &v)) {
+            if (config_setting_get_member(e, value_key) == NULL)
+                fail(R, e, "%s: %s missing", what, value_key);
+            continue;
+        }
+        if (whole && v != floor(v)) {
+            fail(R, config_setting_get_member(e, value_key), "%s: a whole number expected",
+                 value_key);
+            continue;
+        }
+        out[k] = v;
     }
 }
 
@@ -312,17 +338,17 @@ static void load_snapshot(struct reader *R, const config_setting_t *g, const str
     const char **names = xcalloc((size_t)m->n_busyness + m->n_groups + 1, sizeof *names);
     for (int b = 0; b < m->n_busyness; b++)
         names[b] = m->busyness[b].name;
-    load_named(R, config_setting_get_member(g, "busyness"), "busyness", names, m->n_busyness,
-               1e-9, 1e9, s->busyness);
+    load_named(R, config_setting_get_member(g, "busyness"), "busyness", "group", "factor", names,
+               m->n_busyness, 1e-9, 1e9, 0, s->busyness);
     double *absent = xcalloc((size_t)m->n_groups + 1, sizeof *absent);
     for (int k = 0; k < m->n_groups; k++) {
         names[k] = m->groups[k].name;
         absent[k] = -1;
     }
-    load_named(R, config_setting_get_member(g, "absent"), "absent", names, m->n_groups, 0, 1e7,
-               absent);
+    load_named(R, config_setting_get_member(g, "absent"), "absent", "group", "agents", names,
+               m->n_groups, 0, 1e7, 1, absent);
     for (int k = 0; k < m->n_groups; k++)
-        s->absent[k] = absent[k] == floor(absent[k]) ? (int)absent[k] : -1;
+        s->absent[k] = absent[k] >= 0 ? (int)absent[k] : -1;
     free(absent);
     free(names);
     const config_setting_t *list = config_setting_get_member(g, "contacts");
@@ -427,21 +453,36 @@ void state_write_begin(FILE *f, const char *config, double time_s, const struct 
 }
 
 void state_write_snapshot(FILE *f, const struct model_spec *m, int rep,
-                          const struct state_snapshot *s, int last)
+                          const struct state_snapshot *s)
 {
-    fprintf(f, "  { replication = %d; time = ", rep);
+    /* Replication 0 is first in the file; every other one follows a comma. */
+    fprintf(f, "%s  { replication = %d; time = ", rep > 0 ? ",\n" : "", rep);
     put_time(f, m, s->time_s);
     fputs(";\n", f);
     if (m->n_busyness > 0) {
-        fputs("    busyness = {", f);
-        for (int b = 0; b < m->n_busyness; b++)
-            fprintf(f, " %s = %.17g;", m->busyness[b].name, s->busyness[b]);
-        fputs(" };\n", f);
+        fputs("    busyness = (", f);
+        for (int b = 0; b < m->n_busyness; b++) {
+            fputs(b ? ", { group = " : " { group = ", f);
+            put_string(f, m->busyness[b].name);
+            fprintf(f, "; factor = %.17g; }", s->busyness[b]);
+        }
+        fputs(" );\n", f);
     }
-    fputs("    absent = {", f);
+    int any_absent = 0;
     for (int g = 0; g < m->n_groups; g++)
-        fprintf(f, " %s = %d;", m->groups[g].name, s->absent[g] < 0 ? 0 : s->absent[g]);
-    fputs(" };\n    contacts = (", f);
+        any_absent |= s->absent[g] >= 0;
+    if (any_absent) {
+        fputs("    absent = (", f);
+        for (int g = 0, first = 1; g < m->n_groups; g++) {
+            if (s->absent[g] < 0) continue;
+            fputs(first ? " { group = " : ", { group = ", f);
+            put_string(f, m->groups[g].name);
+            fprintf(f, "; agents = %d; }", s->absent[g]);
+            first = 0;
+        }
+        fputs(" );\n", f);
+    }
+    fputs("    contacts = (", f);
     for (int i = 0; i < s->n; i++) {
         const struct state_contact *c = &s->contacts[i];
         fprintf(f, "%s\n      { kind = \"%s\"; channel = ", i ? "," : "", kind_names[c->kind]);
@@ -458,16 +499,17 @@ void state_write_snapshot(FILE *f, const struct model_spec *m, int rep,
         fprintf(f, "; age_s = %.17g; attempt = %d", c->age_s, c->attempt);
         if (c->kind != ST_WAITING && c->kind != ST_IN_SERVICE) fprintf(f, "; due_s = %.17g", c->due_s);
         if (c->kind == ST_WAITING && c->callback) fputs("; callback = true", f);
-        if (c->kind == ST_CALLBACK) fprintf(f, "; tries = %d", c->tries);
+        if (c->kind == ST_CALLBACK || (c->kind == ST_WAITING && c->callback))
+            fprintf(f, "; tries = %d", c->tries);
         if ((c->kind == ST_IN_SERVICE || c->kind == ST_REPLY) &&
             m->channels[c->channel].kind == CH_MESSAGING)
             fprintf(f, "; exchanges = %d", c->exchanges);
         fputs("; }", f);
     }
-    fprintf(f, " ); }%s\n", last ? "" : ",");
+    fputs(" ); }", f);
 }
 
 void state_write_end(FILE *f)
 {
-    fputs(");\n", f);
+    fputs("\n);\n", f);
 }

@@ -64,7 +64,7 @@ void state_free(struct sim_state *s);
  * the close. */
 void state_write_begin(FILE *f, const char *config, double time_s, const struct model_spec *m);
 void state_write_snapshot(FILE *f, const struct model_spec *m, int rep,
-                          const struct state_snapshot *s, int last);
+                          const struct state_snapshot *s);
 void state_write_end(FILE *f);
 
 /* "HH:MM" on day 1, or "D/HH:MM" on day D, to sim time; -1 when malformed or outside the

@@ -559,6 +559,8 @@ static void test_residual(void)
         {{.kind = DIST_LOGNORMAL, .mean_s = 200, .cv = 0.5}, 50, "lognormal mean 200 cv 0.5, 50 s elapsed"},
         {{.kind = DIST_GAMMA, .mean_s = 200, .cv = 0.8}, 300, "gamma mean 200 cv 0.8, 300 s elapsed"},
         {{.kind = DIST_WEIBULL, .mean_s = 200, .shape = 1.5}, 300, "Weibull mean 200 shape 1.5, 300 s elapsed"},
+        {{.kind = DIST_WEIBULL, .mean_s = 200, .shape = 0.7}, 300, "Weibull mean 200 shape 0.7 (decreasing hazard), 300 s elapsed"},
+        {{.kind = DIST_GAMMA, .mean_s = 200, .cv = 1.5}, 300, "gamma mean 200 cv 1.5, 300 s elapsed"},
         {{.kind = DIST_UNIFORM, .min_s = 100, .max_s = 400}, 250, "uniform 100-400, 250 s elapsed"},
     };
     gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
@@ -597,6 +599,19 @@ static void test_residual(void)
     dist_prepare(&far);
     double x = dist_residual(&far, 2000, 0.5);
     CHECK(isfinite(x) && x > 0 && x < 2000, "lognormal far in the tail (20 means): finite and positive");
+    /* Far in a light tail (where the inverse CDF gives out) the median remainder keeps
+     * shrinking as the hazard grows, and stays above the limit theta ln 2. */
+    struct dist light = {.kind = DIST_GAMMA, .mean_s = 100, .cv = 0.05};
+    dist_prepare(&light);
+    double prev = HUGE_VAL;
+    int monotone = 1;
+    for (double e = 150; e <= 1000; e += 25) {
+        double y = dist_residual(&light, e, 0.5);
+        monotone &= y > 0 && y <= prev && y >= light.p2 * log(2.0) * (1 - 1e-12);
+        prev = y;
+    }
+    CHECK(monotone, "gamma cv 0.05, 1.5 to 10 means elapsed: median remainder positive, "
+                    "decreasing, above theta ln 2");
 }
 
 int main(void)
