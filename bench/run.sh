@@ -23,3 +23,20 @@ awk -v c="$cps" -v e="$eps" -v r="$rss" -v w="$wall" 'BEGIN {
 for agents in 200 2000 20000; do
     bash bench/multiskill.sh "$bin" "$agents" 10000000
 done
+# Sweep throughput: 12 points of a day (configs/default.cfg over agents in the 10:00 interval),
+# 200 replications each, on one thread and on two.  The outputs must be identical; the ratio is
+# the speed-up of -j 2.
+sweep() { # jobs
+    local t0 t1
+    t0=$(date +%s.%N)
+    "$bin" sweep configs/default.cfg --grid 'groups.[0].agents.[4]=14:25:1' --reps 200 -j "$1" \
+        --quiet --csv "$out.j$1" >/dev/null
+    t1=$(date +%s.%N)
+    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'
+}
+w1=$(sweep 1); w2=$(sweep 2)
+cmp -s "$out.j1" "$out.j2" || { echo "bench: sweep output differs between -j 1 and -j 2" >&2; exit 1; }
+rm -f "$out.j1" "$out.j2"
+printf '{"bench":"sweep_default_12_points_200_reps","replications":2400,"wall_s_j1":%s,"wall_s_j2":%s}\n' "$w1" "$w2"
+awk -v a="$w1" -v b="$w2" 'BEGIN {
+    printf "sweep, 12 points x 200 replications of a day: %.0f replications/s with -j 1, %.0f with -j 2 (%.2fx)\n", 2400 / a, 2400 / b, a / b }'

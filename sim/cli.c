@@ -24,6 +24,7 @@ static const struct command commands[] = {
     {"check", cmd_check, "validate a configuration and list every problem"},
     {"erlang", cmd_erlang, "exact Erlang B, C and A results (JSON)"},
     {"compare", cmd_compare, "run variants on the same customers and report the differences"},
+    {"sweep", cmd_sweep, "run a config over a grid of settings (CSV, JSON lines, curves)"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -45,5 +45,6 @@ cmd_fn cmd_run;
 cmd_fn cmd_check;
 cmd_fn cmd_erlang;
 cmd_fn cmd_compare;
+cmd_fn cmd_sweep;
 
 #endif

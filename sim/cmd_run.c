@@ -277,7 +277,7 @@ int cmd_run(int argc, char **argv)
         }
     }
     state_free(&state);
-    struct report_meta meta = {config};
+    struct report_meta meta = {config, 0};
     if (log_path != NULL && outfile_commit(&log) != 0) {
         warn("cannot write '%s':", log_path);
         status = EXIT_RUNTIME;

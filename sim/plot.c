@@ -352,6 +352,39 @@ void plot_bars(struct plotter *p, const char *name, const char *title, const cha
          y, n - 1, negative ? "*" : "0", name);
 }
 
+void plot_curves(struct plotter *p, const char *name, const char *title, const char *xlabel,
+                 const char *ylabel, int n_series, char *const *series, const int *n_points,
+                 const double *x, const double *mean, const double *ci95)
+{
+    FILE *f = data_file(p, name);
+    if (f == NULL) return;
+    for (int s = 0, at = 0; s < n_series; s++) {
+        if (s) fputs("\n\n", f);
+        fputs("x ", f);
+        put_label(f, series[s]);
+        fputs(" ci95\n", f);
+        for (int i = 0; i < n_points[s]; i++, at++) {
+            put_num(f, x[at]);
+            put_num(f, mean[at]);
+            put_num(f, isfinite(ci95[at]) ? ci95[at] : 0);
+            fputc('\n', f);
+        }
+    }
+    char xl[256], yl[256];
+    snprintf(xl, sizeof xl, "%s", xlabel);
+    snprintf(yl, sizeof yl, "%s", ylabel);
+    for (char *q = xl; *q; q++)
+        if (*q == '\'') *q = ' ';
+    for (char *q = yl; *q; q++)
+        if (*q == '\'') *q = ' ';
+    draw(p, f, name, title,
+         "set xlabel '%s'\nset ylabel '%s'\nset key inside right bottom box opaque\nset yrange [0:*]\n"
+         "set offsets graph 0.03, graph 0.03, 0, 0\n"
+         "plot for [i=0:%d] '%s.dat' index i using 1:2:3 with yerrorlines lw 2 pt 7 ps 0.8 "
+         "title columnheader(2)",
+         xl, yl, n_series - 1, name);
+}
+
 static void plot_journeys(struct plotter *p, const struct model_spec *m, const struct results *r)
 {
     int n = 1 + (m->n_segments > 1 ? m->n_segments : 0);

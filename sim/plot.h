@@ -30,6 +30,12 @@ void plot_run(struct plotter *p, const struct model_spec *m, const struct result
 void plot_bars(struct plotter *p, const char *name, const char *title, const char *ylabel,
                int n, char *const *labels, const double *mean, const double *ci95);
 
+/* Curves with 95 % error bars: series s has n_points[s] points (x, mean, ci95), stored one
+ * series after the other in x, mean and ci95. */
+void plot_curves(struct plotter *p, const char *name, const char *title, const char *xlabel,
+                 const char *ylabel, int n_series, char *const *series, const int *n_points,
+                 const double *x, const double *mean, const double *ci95);
+
 /* Prints the skipped plots' message (once) and frees p. */
 void plot_finish(struct plotter *p);
 

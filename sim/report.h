@@ -10,6 +10,7 @@
 
 struct report_meta {
     const char *config_path; /* as given on the command line */
+    int compact;             /* JSON on one line (sweep --jsonl) */
 };
 
 void report_text(FILE *out, const struct report_meta *meta, const struct model_spec *m,
