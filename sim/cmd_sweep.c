@@ -10,11 +10,13 @@
 
 #include <libconfig.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 static void usage(FILE *out)
 {
@@ -36,6 +38,9 @@ static void usage(FILE *out)
             "  --jsonl FILE      a line per point: the JSON document of ccsim run ('-': stdout)\n"
             "  --plots DIR       the staffing curve: the first KEY against service level,\n"
             "                    abandonment and occupancy, one line per value of the others\n"
+            "  --checkpoint FILE record each completed point in FILE as it goes (append-only,\n"
+            "                    fsynced, checksummed)\n"
+            "  --resume          skip the points FILE already holds (after any interruption)\n"
             "  --quiet           no progress bar\n"
             "  -h, --help        this help\n\n"
             "Examples:\n"
@@ -238,6 +243,368 @@ static double mono_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* ==== Points: computing, checkpointing, distributing ==== */
+
+/* What a point contributes: its CSV rows, its JSON line and its curve values. */
+struct point_result {
+    char *csv, *jsonl;
+    size_t csv_len, jsonl_len;
+    double curves[6]; /* service level, abandonment, occupancy: mean and ci95 each */
+    int done;
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+    stop_signal = sig;
+}
+
+struct sweep {
+    const char *config;
+    const char **scenarios;
+    int n_scenarios;
+    struct conf_override *sets;
+    int n_sets;
+    struct axis *axes;
+    int n_axes;
+    long n_points;
+    struct batch_opts batch;
+};
+
+static void point_indices(const struct sweep *sw, long pt, int *idx)
+{
+    for (long rest = pt, a = sw->n_axes - 1; a >= 0; a--) {
+        idx[a] = (int)(rest % sw->axes[a].n);
+        rest /= sw->axes[a].n;
+    }
+}
+
+/* Runs point pt into *out.  Returns 0, EXIT_USAGE after printing the point's config errors, or
+ * -1 when a stop signal came (the point is then not done). */
+static int compute_point(const struct sweep *sw, long pt, struct point_result *out)
+{
+    int *idx = xcalloc((size_t)sw->n_axes, sizeof *idx);
+    point_indices(sw, pt, idx);
+    struct conf_override *sets = xcalloc((size_t)sw->n_sets + sw->n_axes + 1, sizeof *sets);
+    memcpy(sets, sw->sets, (size_t)sw->n_sets * sizeof *sets);
+    for (int a = 0; a < sw->n_axes; a++)
+        sets[sw->n_sets + a] = (struct conf_override){sw->axes[a].key, sw->axes[a].values[idx[a]], NULL, 0};
+    struct model_spec m;
+    struct diag d;
+    diag_init(&d);
+    int rc = 0;
+    if (conf_load_scenarios(sw->config, sw->scenarios, sw->n_scenarios, sets, sw->n_sets + sw->n_axes, &m, &d) != 0) {
+        fprintf(stderr, "ccsim sweep: point %ld (", pt + 1);
+        for (int a = 0; a < sw->n_axes; a++)
+            fprintf(stderr, "%s%s=%s", a ? ", " : "", sw->axes[a].key, sw->axes[a].values[idx[a]]);
+        fputs("):\n", stderr);
+        diag_print(&d, stderr);
+        rc = EXIT_USAGE;
+    } else {
+        struct sim_hooks hooks = {0};
+        cli_batch_hooks(&sw->batch, &hooks);
+        hooks.stop = &stop_signal;
+        struct results *r = sim_run(&m, &hooks);
+        if (stop_signal) {
+            rc = -1;
+        } else {
+            FILE *f = open_memstream(&out->csv, &out->csv_len);
+            if (f == NULL) die("out of memory:");
+            csv_point(f, sw->axes, sw->n_axes, idx, &m, r);
+            fclose(f);
+            f = open_memstream(&out->jsonl, &out->jsonl_len);
+            if (f == NULL) die("out of memory:");
+            struct report_meta meta = {sw->config, 1};
+            report_json(f, &meta, &m, r);
+            fclose(f);
+            static const int metrics[] = {MET_SL, MET_ABANDON_RATE, MET_OCCUPANCY};
+            for (int k = 0; k < 3; k++) {
+                out->curves[2 * k] = r->summary[metrics[k]].mean;
+                out->curves[2 * k + 1] = r->summary[metrics[k]].ci95;
+            }
+            out->done = 1;
+        }
+        results_free(r);
+        model_spec_free(&m);
+    }
+    diag_fini(&d);
+    free(sets);
+    free(idx);
+    return rc;
+}
+
+/* A point's result as bytes: "CSV_LEN JSONL_LEN\n", the CSV, the JSON line, then the six curve
+ * values, %.17g each on a line (exact doubles). */
+static char *serialize(const struct point_result *p, size_t *len)
+{
+    char *buf = NULL;
+    FILE *f = open_memstream(&buf, len);
+    if (f == NULL) die("out of memory:");
+    fprintf(f, "%zu %zu\n", p->csv_len, p->jsonl_len);
+    fwrite(p->csv, 1, p->csv_len, f);
+    fwrite(p->jsonl, 1, p->jsonl_len, f);
+    for (int k = 0; k < 6; k++)
+        fprintf(f, "%.17g\n", p->curves[k]);
+    fclose(f);
+    return buf;
+}
+
+static int deserialize(const char *buf, size_t len, struct point_result *p)
+{
+    size_t cl, jl;
+    int used = 0;
+    if (sscanf(buf, "%zu %zu\n%n", &cl, &jl, &used) != 2 || used <= 0 || (size_t)used + cl + jl > len)
+        return -1;
+    p->csv = xmalloc(cl + 1);
+    p->jsonl = xmalloc(jl + 1);
+    memcpy(p->csv, buf + used, cl);
+    memcpy(p->jsonl, buf + used + cl, jl);
+    p->csv_len = cl;
+    p->jsonl_len = jl;
+    const char *q = buf + used + cl + jl, *end = buf + len;
+    for (int k = 0; k < 6; k++) {
+        char num[64];
+        size_t n = 0;
+        while (q < end && *q != '\n' && n + 1 < sizeof num)
+            num[n++] = *q++;
+        if (q >= end) return -1;
+        q++;
+        num[n] = '\0';
+        p->curves[k] = strtod(num, NULL);
+    }
+    p->done = 1;
+    return 0;
+}
+
+/* The checkpoint: a header line naming the sweep (a checksum of everything that decides its
+ * output), then one record per completed point: "point PT LEN CRC\n" and LEN payload bytes
+ * (serialize), CRC the zlib CRC-32 of the payload.  Appended, flushed and fsynced per record. */
+static unsigned long sweep_fingerprint(const struct sweep *sw)
+{
+    uLong crc = crc32(0L, Z_NULL, 0);
+#define MIX(s) crc = crc32(crc, (const Bytef *)(s), (uInt)strlen(s) + 1)
+    MIX(sw->config);
+    for (int i = 0; i < sw->n_scenarios; i++)
+        MIX(sw->scenarios[i]);
+    for (int i = 0; i < sw->n_sets; i++) {
+        MIX(sw->sets[i].path);
+        MIX(sw->sets[i].value);
+    }
+    for (int a = 0; a < sw->n_axes; a++) {
+        MIX(sw->axes[a].key);
+        for (int v = 0; v < sw->axes[a].n; v++)
+            MIX(sw->axes[a].values[v]);
+    }
+    char prec[96];
+    snprintf(prec, sizeof prec, "%.17g %.17g %d %d", sw->batch.precision_rel, sw->batch.precision_abs,
+             sw->batch.min_reps, sw->batch.max_reps);
+    MIX(prec);
+#undef MIX
+    return crc;
+}
+
+/* Reads the completed points of a checkpoint into results (resume), dropping a torn or corrupt
+ * tail, and opens it for appending.  NULL after printing why it cannot be used. */
+static FILE *checkpoint_open(const char *path, const struct sweep *sw, int resume,
+                             struct point_result *results, long *restored)
+{
+    char header[64];
+    snprintf(header, sizeof header, "ccsim-checkpoint 1 %08lx\n", sweep_fingerprint(sw));
+    *restored = 0;
+    long keep = 0;
+    FILE *f = resume ? fopen(path, "rb") : NULL;
+    if (f != NULL) {
+        char line[128];
+        if (fgets(line, sizeof line, f) == NULL || strcmp(line, header) != 0) {
+            fprintf(stderr, "ccsim sweep: %s: not a checkpoint of this sweep (same config, grid, "
+                            "overrides and seed expected); remove it or drop --resume\n",
+                    path);
+            fclose(f);
+            return NULL;
+        }
+        keep = ftell(f);
+        long pt;
+        size_t len;
+        unsigned long crc;
+        while (fgets(line, sizeof line, f) != NULL &&
+               sscanf(line, "point %ld %zu %lx", &pt, &len, &crc) == 3 && pt >= 0 && pt < sw->n_points &&
+               line[strlen(line) - 1] == '\n') {
+            char *buf = xmalloc(len + 1);
+            int ok = fread(buf, 1, len, f) == len &&
+                     crc32(crc32(0L, Z_NULL, 0), (const Bytef *)buf, (uInt)len) == crc;
+            struct point_result p;
+            memset(&p, 0, sizeof p);
+            if (ok) ok = deserialize(buf, len, &p) == 0;
+            free(buf);
+            if (!ok) {
+                free(p.csv);
+                free(p.jsonl);
+                break; /* a torn or corrupt record: the run stopped while writing it */
+            }
+            if (!results[pt].done) {
+                results[pt] = p;
+                (*restored)++;
+            } else {
+                free(p.csv);
+                free(p.jsonl);
+            }
+            keep = ftell(f);
+        }
+        fclose(f);
+    }
+    f = fopen(path, resume && keep > 0 ? "r+b" : "wb");
+    if (f == NULL) {
+        warn("cannot write the checkpoint '%s':", path);
+        return NULL;
+    }
+    if (keep > 0) {
+        if (ftruncate(fileno(f), keep) != 0 || fseek(f, keep, SEEK_SET) != 0) {
+            warn("cannot trim the checkpoint '%s':", path);
+            fclose(f);
+            return NULL;
+        }
+    } else if (fputs(header, f) == EOF || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+        warn("cannot write the checkpoint '%s':", path);
+        fclose(f);
+        return NULL;
+    }
+    return f;
+}
+
+/* CCSIM_FAULT=kill-after-record:K (or int- or term-): the test hook of docs/batch.md, which
+ * sends this process SIGKILL, SIGINT or SIGTERM right after checkpoint record K is on disk. */
+static void fault_after_record(long written)
+{
+    const char *spec = getenv("CCSIM_FAULT");
+    long k;
+    char kind[16];
+    if (spec == NULL || sscanf(spec, "%15[a-z]-after-record:%ld", kind, &k) != 2 || k != written) return;
+    int sig = strcmp(kind, "kill") == 0 ? SIGKILL : strcmp(kind, "int") == 0 ? SIGINT
+              : strcmp(kind, "term") == 0 ? SIGTERM : 0;
+    if (sig != 0) raise(sig);
+}
+
+static int checkpoint_write(FILE *f, long pt, const struct point_result *p)
+{
+    size_t len;
+    char *buf = serialize(p, &len);
+    unsigned long crc = crc32(crc32(0L, Z_NULL, 0), (const Bytef *)buf, (uInt)len);
+    int ok = fprintf(f, "point %ld %zu %08lx\n", pt, len, crc) > 0 && fwrite(buf, 1, len, f) == len &&
+             fflush(f) == 0 && fsync(fileno(f)) == 0;
+    free(buf);
+    return ok ? 0 : -1;
+}
+
+#ifdef CCSIM_MPI
+#include <mpi.h>
+
+enum { TAG_RESULT = 1, TAG_POINT = 2 };
+
+/* Rank 0 hands points out one at a time to whichever rank asks (a result doubles as the next
+ * request), so long points do not leave ranks idle; it keeps every result and the
+ * checkpoint.  Returns the sweep's status. */
+static int mpi_coordinate(const struct sweep *sw, struct point_result *results, FILE *ckpt,
+                          long *written, int size)
+{
+    long next = 0;
+    int active = size - 1, status = EXIT_OK;
+    while (active > 0) {
+        MPI_Status st;
+        int count;
+        MPI_Probe(MPI_ANY_SOURCE, TAG_RESULT, MPI_COMM_WORLD, &st);
+        MPI_Get_count(&st, MPI_CHAR, &count);
+        char *buf = xmalloc((size_t)count + 1);
+        MPI_Recv(buf, count, MPI_CHAR, st.MPI_SOURCE, TAG_RESULT, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        long pt;
+        int rc, used = 0;
+        if (count > 0 && sscanf(buf, "%ld %d\n%n", &pt, &rc, &used) == 2 && pt >= 0) {
+            if (rc != 0) {
+                status = rc > 0 ? rc : 130;
+            } else if (deserialize(buf + used, (size_t)count - (size_t)used, &results[pt]) == 0) {
+                if (ckpt != NULL) {
+                    if (checkpoint_write(ckpt, pt, &results[pt]) != 0) status = EXIT_RUNTIME;
+                    fault_after_record(++*written);
+                }
+            }
+        }
+        free(buf);
+        while (next < sw->n_points && results[next].done)
+            next++;
+        long give = status == EXIT_OK && !stop_signal && next < sw->n_points ? next++ : -1;
+        MPI_Send(&give, 1, MPI_LONG, st.MPI_SOURCE, TAG_POINT, MPI_COMM_WORLD);
+        if (give < 0) active--;
+    }
+    return stop_signal ? 128 + stop_signal : status;
+}
+
+static void mpi_work(const struct sweep *sw)
+{
+    char hello[] = "-1 0\n";
+    MPI_Send(hello, (int)strlen(hello), MPI_CHAR, 0, TAG_RESULT, MPI_COMM_WORLD);
+    for (;;) {
+        long pt;
+        MPI_Recv(&pt, 1, MPI_LONG, 0, TAG_POINT, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        if (pt < 0) return;
+        struct point_result p;
+        memset(&p, 0, sizeof p);
+        int rc = compute_point(sw, pt, &p);
+        size_t len = 0;
+        char *payload = rc == 0 ? serialize(&p, &len) : NULL;
+        char head[64];
+        int hl = snprintf(head, sizeof head, "%ld %d\n", pt, rc);
+        char *msg = xmalloc((size_t)hl + len + 1);
+        memcpy(msg, head, (size_t)hl);
+        if (payload) memcpy(msg + hl, payload, len);
+        MPI_Send(msg, hl + (int)len, MPI_CHAR, 0, TAG_RESULT, MPI_COMM_WORLD);
+        free(msg);
+        free(payload);
+        free(p.csv);
+        free(p.jsonl);
+    }
+}
+#endif
+
+/* Runs every point not yet done (here, or over the MPI ranks), checkpointing each.  Returns the
+ * status: 0, EXIT_USAGE (a bad point), EXIT_RUNTIME, or 128 + the stopping signal. */
+static int run_points(const struct sweep *sw, struct point_result *results, FILE *ckpt, int quiet)
+{
+    long written = 0, todo = 0, reps_done = 0;
+    for (long pt = 0; pt < sw->n_points; pt++)
+        todo += !results[pt].done;
+#ifdef CCSIM_MPI
+    int size = 1;
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    if (size > 1) return mpi_coordinate(sw, results, ckpt, &written, size);
+#endif
+    int show = !quiet && isatty(STDERR_FILENO);
+    double start = mono_s();
+    long finished = 0;
+    for (long pt = 0; pt < sw->n_points; pt++) {
+        if (results[pt].done) continue;
+        int rc = compute_point(sw, pt, &results[pt]);
+        if (rc < 0 || stop_signal) return 128 + (stop_signal ? stop_signal : SIGINT);
+        if (rc != 0) return rc;
+        if (ckpt != NULL) {
+            if (checkpoint_write(ckpt, pt, &results[pt]) != 0) {
+                warn("cannot write the checkpoint:");
+                return EXIT_RUNTIME;
+            }
+            fault_after_record(++written);
+            if (stop_signal) return 128 + stop_signal;
+        }
+        finished++;
+        reps_done += 1;
+        if (show) {
+            double el = mono_s() - start, left = el / finished * (todo - finished);
+            fprintf(stderr, "\rpoint %ld/%ld  %.1f points/s  %.0f s left ", finished, todo,
+                    el > 0 ? finished / el : 0.0, left);
+            if (finished == todo) fputc('\n', stderr);
+        }
+    }
+    return EXIT_OK;
+}
+
 /* The staffing curve: the first key (numbers) against the total's service level, abandonment
  * and occupancy, one series per combination of the other keys' values. */
 static void draw_curves(const char *dir, const struct axis *axes, int n_axes, int n_points,
@@ -307,7 +674,10 @@ static void draw_curves(const char *dir, const struct axis *axes, int n_axes, in
 int cmd_sweep(int argc, char **argv)
 {
     const char *config = NULL, *csv_path = NULL, *jsonl_path = NULL, *plots_dir = NULL,
-               *sweep_file = NULL;
+               *sweep_file = NULL, *checkpoint = NULL;
+    struct point_result *results = NULL;
+    long n_points = 1;
+    int resume = 0;
     long reps = -1, seed = -1;
     int quiet = 0, status = EXIT_OK, n_axes = 0, n_sets = 0, n_scenarios = 0;
     struct axis *axes = NULL;
@@ -324,6 +694,10 @@ int cmd_sweep(int argc, char **argv)
             goto done;
         } else if (strcmp(a, "--quiet") == 0) {
             quiet = 1;
+        } else if (strcmp(a, "--resume") == 0) {
+            resume = 1;
+        } else if ((v = cli_flag_value(argc, argv, &i, "--checkpoint", &bad)) != NULL) {
+            checkpoint = v;
         } else if ((bad = cli_batch_flag(argc, argv, &i, &batch, "sweep")) != 0) {
             if (bad < 0) {
                 status = EXIT_USAGE;
@@ -389,11 +763,14 @@ int cmd_sweep(int argc, char **argv)
         status = cli_usage_error("sweep", "no grid: give --grid KEY=SPEC or --sweep FILE");
         goto done;
     }
+    if (resume && checkpoint == NULL) {
+        status = cli_usage_error("sweep", "--resume needs --checkpoint FILE");
+        goto done;
+    }
     if (csv_path && jsonl_path && strcmp(csv_path, "-") == 0 && strcmp(jsonl_path, "-") == 0) {
         status = cli_usage_error("sweep", "--csv - and --jsonl - would both write to stdout");
         goto done;
     }
-    long n_points = 1;
     for (int a = 0; a < n_axes; a++) {
         n_points *= axes[a].n;
         if (n_points > 10000000) {
@@ -420,62 +797,55 @@ int cmd_sweep(int argc, char **argv)
         status = EXIT_RUNTIME;
         goto done;
     }
+    struct sweep sw = {config, scenarios, n_scenarios, sets, n_sets, axes, n_axes, n_points, batch};
+    results = xcalloc((size_t)n_points, sizeof *results);
+    FILE *ckpt = NULL;
+    long restored = 0;
+#ifdef CCSIM_MPI
+    int rank = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    if (rank > 0) {
+        mpi_work(&sw);
+        goto done;
+    }
+#endif
+    if (checkpoint != NULL) {
+        ckpt = checkpoint_open(checkpoint, &sw, resume, results, &restored);
+        if (ckpt == NULL) {
+            status = EXIT_RUNTIME;
+            goto done;
+        }
+        if (restored > 0)
+            fprintf(stderr, "ccsim sweep: %ld of %ld points restored from %s\n", restored, n_points,
+                    checkpoint);
+    }
+    /* SIGINT and SIGTERM stop between replications: the point under way is dropped, the
+     * checkpoint holds every completed one, and the exit status is 128 + the signal. */
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    status = run_points(&sw, results, ckpt, quiet);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    if (ckpt != NULL && fclose(ckpt) != 0 && status == EXIT_OK) status = EXIT_RUNTIME;
+    if (status != EXIT_OK) {
+        if (status > 128)
+            fprintf(stderr, "ccsim sweep: stopped by %s; %s\n", status == 130 ? "SIGINT" : "a signal",
+                    checkpoint ? "resume with --resume" : "no checkpoint was kept");
+        goto done;
+    }
+    /* Every point is done: the outputs, in point order, written whole or not at all. */
     if (csv.f != NULL) csv_header(csv.f, axes, n_axes);
     curves = xcalloc((size_t)n_points * 6 + 1, sizeof *curves);
-    struct conf_override *point_sets = xcalloc((size_t)n_sets + n_axes + 1, sizeof *point_sets);
-    int *idx = xcalloc((size_t)n_axes, sizeof *idx);
-    int show = !quiet && isatty(STDERR_FILENO);
-    double start = mono_s();
-    long reps_done = 0;
-    for (long pt = 0; pt < n_points && status == EXIT_OK; pt++) {
-        /* The point's indices, the first key slowest. */
-        for (long rest = pt, a = n_axes - 1; a >= 0; a--) {
-            idx[a] = (int)(rest % axes[a].n);
-            rest /= axes[a].n;
-        }
-        memcpy(point_sets, sets, (size_t)n_sets * sizeof *sets);
-        for (int a = 0; a < n_axes; a++)
-            point_sets[n_sets + a] = (struct conf_override){axes[a].key, axes[a].values[idx[a]], NULL, 0};
-        struct model_spec m;
-        struct diag d;
-        diag_init(&d);
-        if (conf_load_scenarios(config, scenarios, n_scenarios, point_sets, n_sets + n_axes, &m, &d) != 0) {
-            fprintf(stderr, "ccsim sweep: point %ld (", pt + 1);
-            for (int a = 0; a < n_axes; a++)
-                fprintf(stderr, "%s%s=%s", a ? ", " : "", axes[a].key, axes[a].values[idx[a]]);
-            fputs("):\n", stderr);
-            diag_print(&d, stderr);
-            diag_fini(&d);
-            status = EXIT_USAGE;
-            break;
-        }
-        diag_fini(&d);
-        struct sim_hooks hooks = {0};
-        cli_batch_hooks(&batch, &hooks);
-        struct results *r = sim_run(&m, &hooks);
-        reps_done += r->replications;
-        if (csv.f != NULL) csv_point(csv.f, axes, n_axes, idx, &m, r);
-        if (jsonl.f != NULL) {
-            struct report_meta meta = {config, 1};
-            report_json(jsonl.f, &meta, &m, r);
-        }
-        static const int metrics[] = {MET_SL, MET_ABANDON_RATE, MET_OCCUPANCY};
-        for (int k = 0; k < 3; k++) {
-            curves[(size_t)(2 * k) * n_points + pt] = r->summary[metrics[k]].mean;
-            curves[(size_t)(2 * k + 1) * n_points + pt] = r->summary[metrics[k]].ci95;
-        }
-        results_free(r);
-        model_spec_free(&m);
-        if (show) {
-            double el = mono_s() - start, left = el / (pt + 1) * (n_points - pt - 1);
-            fprintf(stderr, "\rpoint %ld/%ld  %.0f replications/s  %.0f s left ", pt + 1, n_points,
-                    el > 0 ? reps_done / el : 0.0, left);
-            if (pt + 1 == n_points) fputc('\n', stderr);
-        }
+    for (long pt = 0; pt < n_points; pt++) {
+        if (csv.f != NULL) fwrite(results[pt].csv, 1, results[pt].csv_len, csv.f);
+        if (jsonl.f != NULL) fwrite(results[pt].jsonl, 1, results[pt].jsonl_len, jsonl.f);
+        for (int k = 0; k < 6; k++)
+            curves[(size_t)k * n_points + pt] = results[pt].curves[k];
     }
-    free(point_sets);
-    free(idx);
-    if (status != EXIT_OK) goto done;
     if (csv.f != NULL && outfile_commit(&csv) != 0) {
         warn("cannot write '%s':", csv_path);
         status = EXIT_RUNTIME;
@@ -490,6 +860,11 @@ int cmd_sweep(int argc, char **argv)
                     curves + 2 * n_points, curves + 3 * n_points, curves + 4 * n_points,
                     curves + 5 * n_points);
 done:
+    for (long pt = 0; results != NULL && pt < n_points; pt++) {
+        free(results[pt].csv);
+        free(results[pt].jsonl);
+    }
+    free(results);
     if (csv.f != NULL) outfile_abort(&csv);
     if (jsonl.f != NULL) outfile_abort(&jsonl);
     for (int a = 0; a < n_axes; a++)

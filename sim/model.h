@@ -8,6 +8,7 @@
 #include "dist.h"
 #include "stats.h"
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -491,6 +492,9 @@ struct sim_hooks {
      * ignored. */
     double precision_rel, precision_abs;
     int min_reps, max_reps;
+    /* Set (by a signal handler) to stop early: no replication starts and running ones end at
+     * once; the results are then incomplete and the caller discards them. */
+    volatile sig_atomic_t *stop;
 };
 
 /* Runs all replications of m (seed m->seed) and summarizes them.  Caller owns the result

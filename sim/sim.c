@@ -2799,6 +2799,10 @@ static void run_events(struct rep *r)
             break;
         }
         if ((++r->events & 0xfffff) == 0 && r->inner_progress) report_progress(r);
+        /* A stop asked for (SIGINT, SIGTERM): this replication's results will be discarded. */
+        if ((r->events & 0xffff) == 0 && r->hooks != NULL && r->hooks->stop != NULL &&
+            *r->hooks->stop)
+            break;
 #ifdef SIM_DEBUG
         assert(cal_check(&r->cal));
 #endif
@@ -3126,7 +3130,8 @@ static void *pool_worker(void *arg)
     r->inner_progress = p->jobs == 1 && h != NULL && h->progress != NULL;
     for (;;) {
         pthread_mutex_lock(&p->lock);
-        int k = p->next < p->limit ? p->next++ : -1;
+        int stopping = h != NULL && h->stop != NULL && *h->stop;
+        int k = p->next < p->limit && !stopping ? p->next++ : -1;
         pthread_mutex_unlock(&p->lock);
         if (k < 0) break;
         struct rep_out *o = &p->out[k];
@@ -3246,6 +3251,10 @@ struct results *sim_run(const struct model_spec *m, const struct sim_hooks *hook
             pool_grow(&p, limit);
             p.limit = limit;
             pool_run(&p);
+            if (hooks->stop != NULL && *hooks->stop) {
+                stop = p.done > 0 ? p.done : 1; /* discarded by the caller */
+                break;
+            }
             for (; stop < 0 && checked < p.limit; checked++)
                 if (precise_enough(&p, checked + 1) || checked + 1 == hi) stop = checked + 1;
             pthread_mutex_lock(&p.lock);
