@@ -625,17 +625,16 @@ static void draw_curves(const char *dir, const struct axis *axes, int n_axes, in
      * take combination s. */
     for (int s = 0; s < n_series; s++) {
         char label[512] = "";
-        int rest = s;
-        for (int a = n_axes - 1; a >= 1; a--) {
-            char part[300];
+        size_t len = 0;
+        for (int a = 1; a < n_axes; a++) {
+            int inner = 1;
+            for (int b = a + 1; b < n_axes; b++)
+                inner *= axes[b].n;
             /* The key's last component names it well enough in a legend. */
             const char *dot = strrchr(axes[a].key, '.');
-            snprintf(part, sizeof part, "%s%s=%s", label[0] ? ", " : "", dot ? dot + 1 : axes[a].key,
-                     axes[a].values[rest % axes[a].n]);
-            char tmp[512];
-            snprintf(tmp, sizeof tmp, "%s%s", part, label);
-            snprintf(label, sizeof label, "%s", tmp);
-            rest /= axes[a].n;
+            int w = snprintf(label + len, sizeof label - len, "%s%s=%s", a > 1 ? ", " : "",
+                             dot ? dot + 1 : axes[a].key, axes[a].values[s / inner % axes[a].n]);
+            if (w > 0) len = len + (size_t)w < sizeof label ? len + (size_t)w : sizeof label - 1;
         }
         series[s] = xstrdup(n_axes > 1 ? label : "all points");
         counts[s] = per;
