@@ -129,8 +129,8 @@ void cli_batch_hooks(const struct batch_opts *b, struct sim_hooks *hooks)
     hooks->jobs = b->jobs > 0 ? b->jobs : cores > 0 ? (int)cores : 1;
     hooks->precision_rel = b->precision_rel;
     hooks->precision_abs = b->precision_abs;
-    hooks->min_reps = b->min_reps > 0 ? b->min_reps : 10;
     hooks->max_reps = b->max_reps > 0 ? b->max_reps : 10000;
+    hooks->min_reps = b->min_reps > 0 ? b->min_reps : hooks->max_reps < 10 ? hooks->max_reps : 10;
     if (hooks->max_reps < hooks->min_reps) hooks->max_reps = hooks->min_reps;
 }
 

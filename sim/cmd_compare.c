@@ -399,10 +399,23 @@ int cmd_compare(int argc, char **argv)
         runs[i].refs = xcalloc((size_t)n_metrics, sizeof *runs[i].refs);
         for (int k = 0; k < n_metrics; k++) {
             const char *why = NULL;
-            if (compare_resolve(metrics[k], &runs[i].m, &runs[i].refs[k], &why) != 0) {
+            int rc = compare_resolve(metrics[k], &runs[i].m, &runs[i].refs[k], &why);
+            /* A name no run knows is a typo; one that only some variants lack shows as '-'. */
+            if (rc == -1 || (rc == -2 && i == 0 && n_runs == 1)) {
                 status = cli_usage_error("compare", "--metrics: '%s': %s", metrics[k], why);
                 goto done;
             }
+        }
+    }
+    for (int k = 0; k < n_metrics; k++) {
+        int known = 0;
+        for (int i = 0; i < n_runs; i++)
+            known |= runs[i].refs[k].scope >= 0;
+        const char *why = NULL;
+        struct metric_ref ignore;
+        if (!known && compare_resolve(metrics[k], &runs[0].m, &ignore, &why) == -2) {
+            status = cli_usage_error("compare", "--metrics: '%s': %s in any run", metrics[k], why);
+            goto done;
         }
     }
     /* Outputs open before the runs, so a bad path fails at once. */
@@ -418,11 +431,23 @@ int cmd_compare(int argc, char **argv)
         status = EXIT_RUNTIME;
         goto done;
     }
+    /* With --precision the base decides the replications, and every variant runs as many. */
     for (int i = 0; i < n_runs; i++) {
         if (!quiet) fprintf(stderr, "running %s (%d/%d)\n", runs[i].path, i + 1, n_runs);
         struct sim_hooks hooks = {0};
         cli_batch_hooks(&batch, &hooks);
+        if (i > 0) {
+            hooks.precision_rel = 0;
+            runs[i].m.replications = runs[0].r->replications;
+        }
         runs[i].r = sim_run(&runs[i].m, &hooks);
+        if (i == 0) {
+            runs[0].m.replications = runs[0].r->replications;
+            if (hooks.precision_rel > 0 && !runs[0].r->precision_met)
+                fprintf(stderr, "ccsim compare: the precision asked was not reached within "
+                                "--max-reps %d replications of the base\n",
+                        hooks.max_reps);
+        }
     }
     diff = xcalloc((size_t)n_metrics * (n_runs - 1) + 1, sizeof *diff);
     for (int k = 0; k < n_metrics; k++)

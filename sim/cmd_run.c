@@ -269,6 +269,10 @@ int cmd_run(int argc, char **argv)
     cli_batch_hooks(&batch, &hooks);
     if (dump.f != NULL) state_write_begin(dump.f, config, dump_at, &m);
     struct results *r = sim_run(&m, &hooks);
+    if (hooks.precision_rel > 0 && !r->precision_met)
+        fprintf(stderr, "ccsim run: the precision asked (--precision %g) was not reached within "
+                        "--max-reps %d replications; the results are those of %d\n",
+                hooks.precision_rel, hooks.max_reps, r->replications);
     if (dump.f != NULL) {
         state_write_end(dump.f);
         if (outfile_commit(&dump) != 0) {

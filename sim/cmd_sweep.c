@@ -143,6 +143,13 @@ static int load_sweep_file(const char *path, struct axis **axes, int *n_axes)
             for (int k = 0; k < config_setting_length(values); k++) {
                 const config_setting_t *v = config_setting_get_elem(values, (unsigned)k);
                 char buf[256];
+                if (config_setting_is_aggregate(v) || config_setting_type(v) == CONFIG_TYPE_BOOL) {
+                    fprintf(stderr, "%s:%d: grid.[%d].values: numbers or strings expected (a sweep "
+                                    "sets scalar keys)\n",
+                            path, (int)config_setting_source_line(v), i);
+                    rc = -1;
+                    break;
+                }
                 if (config_setting_type(v) == CONFIG_TYPE_STRING)
                     snprintf(buf, sizeof buf, "%s", config_setting_get_string(v));
                 else if (config_setting_type(v) == CONFIG_TYPE_FLOAT)
@@ -158,6 +165,11 @@ static int load_sweep_file(const char *path, struct axis **axes, int *n_axes)
                                    *s = config_setting_get_member(e, "step");
             if (t == NULL || s == NULL) {
                 fprintf(stderr, "%s:%d: grid.[%d]: from needs to and step\n", path, line, i);
+                rc = -1;
+                break;
+            }
+            if (!config_setting_is_number(f) || !config_setting_is_number(t) || !config_setting_is_number(s)) {
+                fprintf(stderr, "%s:%d: grid.[%d]: from, to and step must be numbers\n", path, line, i);
                 rc = -1;
                 break;
             }

@@ -58,7 +58,8 @@ int compare_resolve(const char *name, const struct model_spec *m, struct metric_
         out->scope = has_middle ? -1 : 0;
         for (int s = 0; has_middle && s < m->n_segments; s++)
             if (strcmp(m->segments[s].name, middle) == 0) out->scope = results_segment_scope(m, s);
-        return 0;
+        *why = "no such segment";
+        return out->scope >= 0 ? 0 : -2;
     }
     if (!has_middle) {
         *why = "expected total.METRIC, cost.X, journeys.METRIC or channels|segments|groups.NAME.METRIC";
@@ -68,11 +69,14 @@ int compare_resolve(const char *name, const struct model_spec *m, struct metric_
         out->metric = metric_index(leaf, 0, MET_ISSUES);
         *why = "not a channel metric (see docs/output.md)";
         if (out->metric < 0) return -1;
+        int found = 0;
         for (int c = 0; c < m->n_channels; c++)
-            if (strcmp(m->channels[c].name, middle) == 0 &&
-                metric_applies(out->metric, m->channels[c].kind, 0))
-                out->scope = 1 + c;
-        return 0;
+            if (strcmp(m->channels[c].name, middle) == 0) {
+                found = 1;
+                if (metric_applies(out->metric, m->channels[c].kind, 0)) out->scope = 1 + c;
+            }
+        *why = "no such channel";
+        return found ? 0 : -2;
     }
     if (strncmp(name, "segments", head) == 0 && head == 8) {
         out->metric = metric_index(leaf, 0, MET_ISSUES);
@@ -80,7 +84,8 @@ int compare_resolve(const char *name, const struct model_spec *m, struct metric_
         if (out->metric < 0) return -1;
         for (int s = 0; s < m->n_segments; s++)
             if (strcmp(m->segments[s].name, middle) == 0) out->scope = results_segment_scope(m, s);
-        return 0;
+        *why = "no such segment";
+        return out->scope >= 0 ? 0 : -2;
     }
     if (strncmp(name, "groups", head) == 0 && head == 6) {
         out->metric = strcmp(leaf, "cost") == 0 ? MET_COST_AGENTS : metric_index(leaf, 0, MET_ISSUES);
@@ -91,7 +96,8 @@ int compare_resolve(const char *name, const struct model_spec *m, struct metric_
             return -1;
         for (int g = 0; g < m->n_groups; g++)
             if (strcmp(m->groups[g].name, middle) == 0) out->scope = results_group_scope(m, g, 0);
-        return 0;
+        *why = "no such group";
+        return out->scope >= 0 ? 0 : -2;
     }
     *why = "expected total, cost, journeys, channels, segments or groups before the first '.'";
     return -1;
@@ -118,6 +124,7 @@ struct paired compare_paired(const struct results *base, struct metric_ref b,
     }
     if (p.n == 0) return p;
     p.mean = same ? first : sum / p.n;
+    if (p.n < 2) return p; /* one pair: no interval, no test */
     if (same) {
         /* Every pair differs by the same amount (0 for a config against itself). */
         p.ci95 = 0;

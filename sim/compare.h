@@ -13,8 +13,10 @@ struct metric_ref {
     int scope, metric;
 };
 
-/* Resolves name against m.  Returns 0, or -1 when the name is not a metric of any model (a
- * typo): then *why says so.  A well-formed name the model lacks gives scope -1. */
+/* Resolves name against m.  Returns 0, -1 when the name is not a metric of any model (a typo),
+ * or -2 when the model has no channel, segment or group of that name (a variant may lack one:
+ * the caller decides); *why says which.  A channel metric that does not apply to the channel's
+ * kind gives scope -1. */
 int compare_resolve(const char *name, const struct model_spec *m, struct metric_ref *out,
                     const char **why);
 

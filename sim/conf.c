@@ -2250,7 +2250,7 @@ static config_setting_t *scenario_list(struct loader *L, config_t *cfg, const co
     return list;
 }
 
-/* Applies one scenario's edits to cfg: remove, add, unset, set (in that order). */
+/* Applies one scenario's edits to cfg: remove, add, unset, change, set (in that order). */
 static void apply_scenario(struct loader *L, config_t *cfg, const config_setting_t *root,
                            const char *file)
 {
@@ -2309,7 +2309,9 @@ static void apply_scenario(struct loader *L, config_t *cfg, const config_setting
             continue;
         }
         config_setting_t *parent = config_setting_parent(s);
-        if (config_setting_is_group(parent))
+        if (parent == NULL)
+            fail(L, e, "unset: '%s' is the whole config", config_setting_get_string(e));
+        else if (config_setting_is_group(parent))
             config_setting_remove(parent, config_setting_name(s));
         else
             config_setting_remove_elem(parent, (unsigned)config_setting_index(s));
@@ -2328,7 +2330,13 @@ static void apply_scenario(struct loader *L, config_t *cfg, const config_setting
         if (dot) head[dot - p] = '\0';
         config_setting_t *parent = dot ? config_lookup(cfg, head) : config_root_setting(cfg);
         const char *leaf = dot ? dot + 1 : p;
-        if (parent == NULL || !config_setting_is_group(parent) || leaf[0] == '[') {
+        int name_ok = (leaf[0] >= 'a' && leaf[0] <= 'z') || (leaf[0] >= 'A' && leaf[0] <= 'Z');
+        for (const char *q = leaf; name_ok && *q; q++)
+            name_ok = (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') ||
+                      *q == '_' || *q == '-';
+        if (!name_ok) {
+            fail(L, path, "change.path: '%s' does not end in a key name", p);
+        } else if (parent == NULL || !config_setting_is_group(parent)) {
             fail(L, path, "change.path: '%s' is not a member of a group of the config", p);
         } else {
             if (config_setting_get_member(parent, leaf)) config_setting_remove(parent, leaf);

@@ -461,6 +461,7 @@ struct results {
     uint64_t arrivals;       /* contacts simulated over all replications, warm-up included */
     double wall_s;           /* wall-clock time of the simulation, s */
     struct hist *waits;      /* per channel: waits of answered contacts, all replications */
+    int precision_met;       /* sequential sampling: the precision was reached (not max_reps) */
 };
 
 static inline double *results_value(const struct results *r, int rep, int scope, int metric)

@@ -2699,7 +2699,7 @@ static void rep_simulate(struct rep *r)
 {
     const struct sim_state *state = r->hooks ? r->hooks->state : NULL;
     if (state != NULL)
-        start_from_state(r, &state->snaps[state->n > 1 ? r->rep_index : 0]);
+        start_from_state(r, &state->snaps[r->rep_index % state->n]);
     else
         start_empty(r);
     /* Before any event at its time (an interval change at that instant comes after it). */
@@ -3191,28 +3191,61 @@ static void pool_grow(struct pool *p, int cap)
     p->cap = cap;
 }
 
-/* Sequential sampling: whether the first n replications pin every headline metric down to the
- * precision asked.  Headline: the total's and each channel's service level and abandon rate,
- * the total's ASA and occupancy. */
-static int precise_enough(const struct pool *p, int n)
+/* Sequential sampling: running mean and squared deviations (Welford) of each headline metric
+ * over the replications in index order, so each stopping check costs O(metrics).  Headline: the
+ * total's service level, abandon rate, ASA and occupancy, each channel's service level and
+ * abandon rate. */
+struct running {
+    int n_metrics, upto;  /* metrics followed; replications added so far */
+    int *scope, *metric;
+    long *count;
+    double *mean, *m2;
+};
+
+static struct running *running_new(const struct pool *p)
+{
+    int n = 4 + 2 * p->m->n_channels;
+    struct running *a = xcalloc(1, sizeof *a + (size_t)n * (2 * sizeof(int) + sizeof(long) + 2 * sizeof(double)));
+    char *at = (char *)(a + 1);
+    a->mean = (double *)at;
+    a->m2 = a->mean + n;
+    a->count = (long *)(a->m2 + n);
+    a->scope = (int *)(a->count + n);
+    a->metric = a->scope + n;
+    static const int total[] = {MET_SL, MET_ABANDON_RATE, MET_ASA, MET_OCCUPANCY};
+    for (int k = 0; k < 4; k++) {
+        a->scope[a->n_metrics] = 0;
+        a->metric[a->n_metrics++] = total[k];
+    }
+    for (int c = 0; c < p->m->n_channels; c++) {
+        a->scope[a->n_metrics] = 1 + c;
+        a->metric[a->n_metrics++] = MET_SL;
+        a->scope[a->n_metrics] = 1 + c;
+        a->metric[a->n_metrics++] = MET_ABANDON_RATE;
+    }
+    return a;
+}
+
+/* Whether the first n replications pin every headline metric down to the precision asked (a
+ * metric undefined in all of them so far is not waited for). */
+static int precise_enough(const struct pool *p, struct running *a, int n)
 {
     const struct sim_hooks *h = p->hooks;
-    const struct model_spec *m = p->m;
-    if (n < 2) return 0;
-    static const int total[] = {MET_SL, MET_ABANDON_RATE, MET_ASA, MET_OCCUPANCY};
-    static const int per_channel[] = {MET_SL, MET_ABANDON_RATE};
-    size_t stride = (size_t)p->res->n_scopes * MET_N;
-    for (int c = -1; c < m->n_channels; c++) {
-        int scope = c < 0 ? 0 : 1 + c;
-        int n_metrics = c < 0 ? 4 : 2;
-        for (int k = 0; k < n_metrics; k++) {
-            int metric = c < 0 ? total[k] : per_channel[k];
-            struct stat_summary s =
-                stat_summarize(results_value(p->res, 0, scope, metric), (size_t)n, stride);
-            if (s.n == 0) continue; /* undefined everywhere: nothing to pin down */
-            if (!isfinite(s.ci95)) return 0;
-            if (s.ci95 > h->precision_rel * fabs(s.mean) && s.ci95 > h->precision_abs) return 0;
+    for (; a->upto < n; a->upto++)
+        for (int k = 0; k < a->n_metrics; k++) {
+            double x = *results_value(p->res, a->upto, a->scope[k], a->metric[k]);
+            if (!isfinite(x)) continue;
+            double d = x - a->mean[k];
+            a->mean[k] += d / (double)++a->count[k];
+            a->m2[k] += d * (x - a->mean[k]);
         }
+    if (n < 2) return 0;
+    for (int k = 0; k < a->n_metrics; k++) {
+        if (a->count[k] == 0) continue;
+        if (a->count[k] < 2) return 0;
+        double ci = stat_t_quantile(0.95, (int)a->count[k]) *
+                    sqrt(a->m2[k] / (double)(a->count[k] - 1) / (double)a->count[k]);
+        if (ci > h->precision_rel * fabs(a->mean[k]) && ci > h->precision_abs) return 0;
     }
     return 1;
 }
@@ -3230,6 +3263,9 @@ struct results *sim_run(const struct model_spec *m, const struct sim_hooks *hook
     p.hooks = hooks;
     p.res = res;
     p.jobs = hooks != NULL && hooks->jobs > 1 ? hooks->jobs : 1;
+    /* A call log or a dumped state is written as replications finish, in order: one thread,
+     * so no replication's whole log has to wait in memory for an earlier one. */
+    if (hooks != NULL && (hooks->log != NULL || hooks->dump != NULL)) p.jobs = 1;
     pthread_mutex_init(&p.lock, NULL);
     if (hooks != NULL && hooks->log != NULL) log_header(hooks->log);
     int sequential = hooks != NULL && hooks->precision_rel > 0;
@@ -3243,10 +3279,13 @@ struct results *sim_run(const struct model_spec *m, const struct sim_hooks *hook
         /* Replications in batches; the decision looks at them one by one in index order, so
          * it, and the output, do not depend on the batch or the threads.  Replications run
          * past the stopping point are dropped. */
-        int lo = hooks->min_reps > 2 ? hooks->min_reps : 2, hi = hooks->max_reps;
-        int checked = lo - 1, stop = -1;
+        int lo = hooks->min_reps > 2 ? hooks->min_reps : 2;
+        int hi = hooks->max_reps > lo ? hooks->max_reps : lo;
+        int checked = lo - 1, stop = -1, buffered = hooks->log != NULL || hooks->dump != NULL;
+        struct running *acc = running_new(&p);
         while (stop < 0) {
-            int batch = p.limit == 0 ? lo : (p.jobs > 8 ? p.jobs : 8);
+            /* With a log to write, one replication at a time, so only one waits in memory. */
+            int batch = p.limit == 0 ? lo : buffered ? 1 : (p.jobs > 8 ? p.jobs : 8);
             int limit = p.limit + batch < hi ? p.limit + batch : hi;
             pool_grow(&p, limit);
             p.limit = limit;
@@ -3256,13 +3295,15 @@ struct results *sim_run(const struct model_spec *m, const struct sim_hooks *hook
                 break;
             }
             for (; stop < 0 && checked < p.limit; checked++)
-                if (precise_enough(&p, checked + 1) || checked + 1 == hi) stop = checked + 1;
+                if (precise_enough(&p, acc, checked + 1) || checked + 1 == hi) stop = checked + 1;
             pthread_mutex_lock(&p.lock);
             p.flush_limit = stop > 0 ? stop : checked;
             pool_flush(&p);
             pthread_mutex_unlock(&p.lock);
         }
         n = stop;
+        res->precision_met = precise_enough(&p, acc, n);
+        free(acc);
         for (int k = n; k < p.limit; k++) {
             free(p.out[k].waits);
             free(p.out[k].log);

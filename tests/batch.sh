@@ -46,3 +46,5 @@ check "--precision 0.03: every headline half-width is at most 3 % of its mean" a
     END { exit !(n >= 6 && bad == 0) }' "$tmp/prec1.json"
 check "--precision outside (0, 1) exits 2" bash -c "'$CCSIM' run configs/default.cfg --precision 2 2>/dev/null; test \$? -eq 2"
 check "compare: the same table with -j 1 and -j 2" bash -c "'$CCSIM' compare configs/pooling.cfg scenarios/08-pooled.cfg --reps 6 -j 1 --quiet > '$tmp/c1' && '$CCSIM' compare configs/pooling.cfg scenarios/08-pooled.cfg --reps 6 -j 2 --quiet > '$tmp/c2' && cmp '$tmp/c1' '$tmp/c2'"
+check "--max-reps reached first: a warning, and exactly that many replications" bash -c "'$CCSIM' run configs/default.cfg --precision 0.001 --max-reps 5 --json - 2>'$tmp/w' | grep -q '^  \"replications\": 5,' && grep -q 'not reached' '$tmp/w'"
+check "--precision with a log: the same bytes with -j 2" bash -c "'$CCSIM' run configs/outage-day.cfg --precision 0.05 --max-reps 30 -j 2 --log '$tmp/pl2.csv' --quiet >/dev/null && '$CCSIM' run configs/outage-day.cfg --precision 0.05 --max-reps 30 -j 1 --log '$tmp/pl1.csv' --quiet >/dev/null && cmp '$tmp/pl1.csv' '$tmp/pl2.csv'"
