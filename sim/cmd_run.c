@@ -8,6 +8,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,8 @@ static void usage(FILE *out)
             "  --precision-abs A ... or at most A, for means near 0 (default 0)\n"
             "  --min-reps N, --max-reps N\n"
             "                    bounds of --precision (default 10 and 10000)\n"
+            "  --partial         on SIGINT or SIGTERM, still write the results of the\n"
+            "                    replications finished, marked partial (default: none)\n"
             "  --quiet           no progress bar\n"
             "  -h, --help        this help\n\n"
             "Examples:\n"
@@ -55,6 +58,13 @@ static void usage(FILE *out)
             "  ccsim run configs/erlang.cfg --set agents=105 --reps 20 --json -\n"
             "  ccsim run configs/default.cfg --dump-state 11:00 state.cfg\n"
             "  ccsim run configs/default.cfg --state state.cfg\n");
+}
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+    stop_signal = sig;
 }
 
 struct progress {
@@ -91,7 +101,7 @@ int cmd_run(int argc, char **argv)
     const char *state_path = NULL, *dump_time = NULL, *dump_path = NULL;
     const char *plots_dir = NULL, *report_dir = NULL;
     long reps = -1, seed = -1;
-    int quiet = 0;
+    int quiet = 0, partial = 0;
     struct conf_override *sets = xcalloc((size_t)argc + 2, sizeof *sets);
     const char **scenarios = xcalloc((size_t)argc + 1, sizeof *scenarios);
     int n_scenarios = 0;
@@ -108,6 +118,8 @@ int cmd_run(int argc, char **argv)
             return EXIT_OK;
         } else if (strcmp(a, "--quiet") == 0) {
             quiet = 1;
+        } else if (strcmp(a, "--partial") == 0) {
+            partial = 1;
         } else if ((bad = cli_batch_flag(argc, argv, &i, &batch, "run")) != 0) {
             if (bad < 0) {
                 status = EXIT_USAGE;
@@ -191,6 +203,9 @@ int cmd_run(int argc, char **argv)
         status = EXIT_USAGE;
         goto done;
     }
+    char why_unstable[512];
+    if (model_unstable(&m, why_unstable, sizeof why_unstable) != NULL)
+        fprintf(stderr, "ccsim run: warning: %s\n", why_unstable);
     struct sim_state state = {0, NULL};
     double dump_at = -1;
     if (state_path != NULL && state_load(state_path, &m, &state, &d) != 0) {
@@ -268,7 +283,31 @@ int cmd_run(int argc, char **argv)
                               .dump_config = config};
     cli_batch_hooks(&batch, &hooks);
     if (dump.f != NULL) state_write_begin(dump.f, config, dump_at, &m);
+    /* SIGINT and SIGTERM stop the run between events: no output then (a result that looks
+     * whole but is not would be worse), unless --partial asks for one marked partial. */
+    hooks.stop = &stop_signal;
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
     struct results *r = sim_run(&m, &hooks);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    if (stop_signal && (!partial || r->replications == 0)) {
+        fprintf(stderr, "ccsim run: stopped by %s; no output written%s\n",
+                stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
+                partial ? " (no replication had finished)" : " (--partial keeps the finished replications)");
+        outfile_abort(&log);
+        outfile_abort(&json);
+        outfile_abort(&dump);
+        status = 128 + stop_signal;
+        results_free(r);
+        state_free(&state);
+        model_spec_free(&m);
+        goto done;
+    }
     if (hooks.precision_rel > 0 && !r->precision_met)
         fprintf(stderr, "ccsim run: the precision asked (--precision %g) was not reached within "
                         "--max-reps %d replications; the results are those of %d\n",
@@ -312,6 +351,12 @@ int cmd_run(int argc, char **argv)
             warn("cannot write the report:");
             status = EXIT_RUNTIME;
         }
+    }
+    if (stop_signal) {
+        fprintf(stderr, "ccsim run: stopped by %s; the results of the %d replications finished are "
+                        "written, marked partial\n",
+                stop_signal == SIGINT ? "SIGINT" : "SIGTERM", r->replications);
+        status = 128 + stop_signal;
     }
     results_free(r);
     model_spec_free(&m);

@@ -72,6 +72,7 @@ static const struct key schema[] = {
     {"seed", K_INT, 0, 9.2e18},
     {"replications", K_INT, 1, 1e7},
     {"volume_factor", K_NUM, 0, 1e6},
+    {"max_in_system", K_INT, 1, 1e9},
     {"steady", K_GROUP, 0, 0},
     {"steady.contacts", K_INT, 1, 9e18},
     {"steady.warmup_contacts", K_INT, 0, 9e18},
@@ -2552,6 +2553,8 @@ int conf_load_scenarios(const char *path, const char *const *scenarios, int n_sc
         load_general(&L, root, out);
     double volume = 1;
     get_num(&L, root, "volume_factor", &volume, 0);
+    out->max_in_system = 10000000;
+    get_int(&L, root, "max_in_system", &out->max_in_system, 0);
     for (int c = 0; L.errors == 0 && c < out->n_channels; c++)
         for (int i = 0; i < out->n_segments * model_total_intervals(out); i++)
             out->channels[c].rate_per_s[i] *= volume;

@@ -114,6 +114,36 @@ int metric_applies(int metric, enum channel_kind kind, int per_interval)
     return 1;
 }
 
+const char *model_unstable(const struct model_spec *m, char *buf, size_t cap)
+{
+    if (m->mode != MODE_STEADY) return NULL;
+    for (int c = 0; c < m->n_channels; c++) {
+        const struct channel_spec *ch = &m->channels[c];
+        if (ch->patience.kind != DIST_NONE || ch->limit_waiting || ch->limit_lines ||
+            ch->kind == CH_MESSAGING)
+            continue;
+        double rate = 0, servers = 0;
+        for (int s = 0; s < (m->n_segments > 0 ? m->n_segments : 1); s++)
+            rate += ch->rate_per_s[s];
+        for (int g = 0; g < m->n_groups; g++)
+            for (int k = 0; k < m->groups[g].n_skills; k++)
+                if (m->groups[g].skills[k] == c) {
+                    servers += m->groups[g].agents[0] *
+                               (channel_kind_slotted(ch->kind) ? m->groups[g].concurrency : 1);
+                    break;
+                }
+        double load = rate * dist_mean(&ch->service);
+        if (rate > 0 && load >= servers) {
+            snprintf(buf, cap, "channel '%s': offered load %.4g erlangs against %g agents (slots) "
+                               "and no abandonment: the queue grows without bound; the run stops "
+                               "at max_in_system = %lld contacts in the system",
+                     ch->name, load, servers, m->max_in_system);
+            return buf;
+        }
+    }
+    return NULL;
+}
+
 void model_spec_free(struct model_spec *m)
 {
     if (m == NULL) return;

@@ -269,6 +269,7 @@ struct model_spec {
     int n_incidents;
     struct incident_spec *incidents; /* owned */
     int journeys_modelled;   /* some journey feature is configured (the report shows them) */
+    long long max_in_system; /* contacts in the system beyond which a replication stops */
 };
 
 /* The journey spec that applies to segment s (NULL when none is configured). */
@@ -289,6 +290,10 @@ static inline double group_fcr(const struct group_spec *g, int k)
 {
     return g->fcr ? g->fcr[k] : 1.0;
 }
+
+/* A warning for a steady model whose queue cannot settle (a channel without abandonment or
+ * limits offered more work than its agents can do), written into buf; NULL when none. */
+const char *model_unstable(const struct model_spec *m, char *buf, size_t cap);
 
 /* Planning intervals over the whole run. */
 static inline int model_total_intervals(const struct model_spec *m)
@@ -462,6 +467,7 @@ struct results {
     double wall_s;           /* wall-clock time of the simulation, s */
     struct hist *waits;      /* per channel: waits of answered contacts, all replications */
     int precision_met;       /* sequential sampling: the precision was reached (not max_reps) */
+    int partial;             /* stopped by a signal: replications is those finished before it */
 };
 
 static inline double *results_value(const struct results *r, int rep, int scope, int metric)

@@ -141,6 +141,7 @@ void report_json(FILE *out, const struct report_meta *meta, const struct model_s
     json_string(&j, "config", meta->config_path);
     json_string(&j, "mode", m->mode == MODE_DAY ? "day" : "steady");
     json_int(&j, "replications", r->replications);
+    if (r->partial) json_bool(&j, "partial", 1);
     json_int(&j, "seed", (long long)m->seed);
     json_string(&j, "rng", "mt19937");
     if (m->effective_config != NULL) json_raw(&j, "effective_config", m->effective_config);
@@ -563,6 +564,9 @@ void report_text(FILE *out, const struct report_meta *meta, const struct model_s
                 m->interval_s / 60, (int)(m->day_start_s / 3600),
                 (int)fmod(m->day_start_s / 60, 60), m->n_days > 1 ? "" : "\n");
     if (m->mode == MODE_DAY && m->n_days > 1) fprintf(out, ", %d days\n", m->n_days);
+    if (r->partial)
+        fprintf(out, "PARTIAL RESULTS: the run was interrupted; %d replications finished\n",
+                r->replications);
     fprintf(out, "values are means over replications ± 95 %% confidence half-width\n\n");
     summary_table(out, m, r);
     if (m->mode == MODE_DAY) {

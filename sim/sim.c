@@ -37,6 +37,7 @@
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,9 +51,6 @@
 static const int channel_purposes[] = {RNG_SERVICE, RNG_PATIENCE, RNG_EXCHANGES,
                                        RNG_SELF_SERVICE, RNG_BALK};
 #define N_CHANNEL_PURPOSES (sizeof channel_purposes / sizeof channel_purposes[0])
-/* Past this many contacts in the system a replication is runaway, not a result: stop with a
- * message before memory runs out (about 150 bytes each). */
-#define SIM_MAX_IN_SYSTEM 10000000
 #define DAY_S   86400.0
 
 /* Event kinds, and their priorities at equal times: staffing changes first (an arrival at an
@@ -1629,11 +1627,13 @@ static int contact_enter(struct rep *r, uint32_t k, int c, int own)
     ct->id = (uint64_t)r->contact_serial++;
     ct->cls = ct->counted ? interval_of(m, t) * r->nc + c : -1;
     r->arrivals++;
-    if (++r->in_system > SIM_MAX_IN_SYSTEM)
-        die("replication %d: more than %d contacts in the system at t = %.0f s: the model is "
-            "unstable (arrivals outpace the agents and abandonment); check the load or add "
-            "patience",
-            r->rep_index, SIM_MAX_IN_SYSTEM, t);
+    /* Past max_in_system contacts a replication is runaway, not a result: stop with a message
+     * before memory runs out (about 200 bytes each). */
+    if (++r->in_system > (uint64_t)m->max_in_system)
+        die("replication %d: more than %lld contacts in the system at t = %.0f s (max_in_system): "
+            "the model is unstable (arrivals outpace the agents and abandonment); check the load "
+            "or add patience",
+            r->rep_index, m->max_in_system, t);
     COUNT(r, ct, arrived);
     if (ct->kind == 1) COUNT(r, ct, retrials);
     if (ct->kind == 2) COUNT(r, ct, repeats);
@@ -3096,6 +3096,7 @@ struct pool {
     int flushed;           /* replications added to the totals, in order */
     int flush_limit;       /* replications known to be in the results */
     int cap;               /* replications res->values and out have room for */
+    int fault_raised;      /* the CCSIM_FAULT signal was sent */
     struct rep_out *out;
 };
 
@@ -3120,6 +3121,8 @@ static void pool_flush(struct pool *p)
         p->flushed++;
     }
 }
+
+static void fault_after_replication(struct pool *p);
 
 static void *pool_worker(void *arg)
 {
@@ -3151,17 +3154,43 @@ static void *pool_worker(void *arg)
         rep_simulate(r);
         if (!p->direct && log != NULL) fclose(log);
         if (!p->direct && dump != NULL) fclose(dump);
+        if (h != NULL && h->stop != NULL && *h->stop) {
+            /* Cut short by a stop: not a result. */
+            free(o->waits);
+            free(o->log);
+            free(o->dump);
+            o->waits = NULL;
+            o->log = o->dump = NULL;
+            break;
+        }
         pthread_mutex_lock(&p->lock);
         rep_collect(r, p->res, k, o);
         o->finished = 1;
         p->done++;
         pool_flush(p);
+        fault_after_replication(p);
         if (h != NULL && h->progress != NULL)
             h->progress(h->progress_ctx, (double)p->done / p->limit, p->done, p->limit);
         pthread_mutex_unlock(&p->lock);
     }
     rep_free(r);
     return NULL;
+}
+
+/* CCSIM_FAULT=int-after-replication:K (or term-, kill-): the test hook of docs/cli.md, which
+ * sends this process SIGINT, SIGTERM or SIGKILL once the first K replications are finished and
+ * written, in order.  Called with the lock held, after pool_flush. */
+static void fault_after_replication(struct pool *p)
+{
+    const char *spec = getenv("CCSIM_FAULT");
+    long k;
+    char kind[16];
+    if (spec == NULL || sscanf(spec, "%15[a-z]-after-replication:%ld", kind, &k) != 2) return;
+    if (p->flushed < k || p->fault_raised) return;
+    p->fault_raised = 1;
+    int sig = strcmp(kind, "kill") == 0 ? SIGKILL : strcmp(kind, "int") == 0 ? SIGINT
+              : strcmp(kind, "term") == 0 ? SIGTERM : 0;
+    if (sig != 0) raise(sig);
 }
 
 /* Runs replications [next, limit) on the pool's threads. */
@@ -3305,6 +3334,16 @@ struct results *sim_run(const struct model_spec *m, const struct sim_hooks *hook
         res->precision_met = precise_enough(&p, acc, n);
         free(acc);
         for (int k = n; k < p.limit; k++) {
+            free(p.out[k].waits);
+            free(p.out[k].log);
+            free(p.out[k].dump);
+        }
+    }
+    /* Stopped by a signal: the results are the replications finished in order before it. */
+    if (hooks != NULL && hooks->stop != NULL && *hooks->stop) {
+        n = p.flushed < n ? p.flushed : n;
+        res->partial = 1;
+        for (int k = n; k < p.cap; k++) {
             free(p.out[k].waits);
             free(p.out[k].log);
             free(p.out[k].dump);

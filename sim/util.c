@@ -81,6 +81,32 @@ void ccsim_gsl_handler(const char *reason, const char *file, int line, int gsl_e
     abort();
 }
 
+/* Temporary files not yet committed or aborted: removed at exit, so a run that dies (die(),
+ * a failed check) leaves nothing half-written behind.  (SIGKILL cannot be caught: a
+ * temporary file may then remain, never the final name.) */
+#define MAX_PENDING 64
+static char *pending[MAX_PENDING];
+
+static void remove_pending(void)
+{
+    for (int i = 0; i < MAX_PENDING; i++)
+        if (pending[i] != NULL) unlink(pending[i]);
+}
+
+static void track(const char *tmp, int on)
+{
+    static int registered;
+    if (!registered) {
+        atexit(remove_pending);
+        registered = 1;
+    }
+    for (int i = 0; i < MAX_PENDING; i++)
+        if (on ? pending[i] == NULL : pending[i] == tmp) {
+            pending[i] = on ? (char *)tmp : NULL;
+            return;
+        }
+}
+
 int outfile_open(struct outfile *o, const char *path)
 {
     o->path = o->tmp = NULL;
@@ -112,6 +138,7 @@ int outfile_open(struct outfile *o, const char *path)
         return -1;
     }
     o->path = xstrdup(path);
+    track(o->tmp, 1);
     return 0;
 }
 
@@ -124,6 +151,7 @@ int outfile_commit(struct outfile *o)
     o->f = NULL;
     if (!failed && rename(o->tmp, o->path) != 0) failed = 1, e = errno;
     if (failed) unlink(o->tmp);
+    track(o->tmp, 0);
     free(o->tmp);
     free(o->path);
     o->tmp = o->path = NULL;
@@ -136,6 +164,7 @@ void outfile_abort(struct outfile *o)
     if (o->path == NULL) return;
     if (o->f) fclose(o->f);
     unlink(o->tmp);
+    track(o->tmp, 0);
     free(o->tmp);
     free(o->path);
     o->f = NULL;
