@@ -269,7 +269,8 @@ struct model_spec {
     int n_incidents;
     struct incident_spec *incidents; /* owned */
     int journeys_modelled;   /* some journey feature is configured (the report shows them) */
-    long long max_in_system; /* contacts in the system beyond which a replication stops */
+    long long max_in_system; /* contacts in the system beyond which a replication stops (0:
+                              * the default, 10 million) */
 };
 
 /* The journey spec that applies to segment s (NULL when none is configured). */

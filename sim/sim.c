@@ -1629,11 +1629,12 @@ static int contact_enter(struct rep *r, uint32_t k, int c, int own)
     r->arrivals++;
     /* Past max_in_system contacts a replication is runaway, not a result: stop with a message
      * before memory runs out (about 200 bytes each). */
-    if (++r->in_system > (uint64_t)m->max_in_system)
+    long long cap = m->max_in_system > 0 ? m->max_in_system : 10000000; /* 0: a spec built in code */
+    if (++r->in_system > (uint64_t)cap)
         die("replication %d: more than %lld contacts in the system at t = %.0f s (max_in_system): "
             "the model is unstable (arrivals outpace the agents and abandonment); check the load "
             "or add patience",
-            r->rep_index, m->max_in_system, t);
+            r->rep_index, cap, t);
     COUNT(r, ct, arrived);
     if (ct->kind == 1) COUNT(r, ct, retrials);
     if (ct->kind == 2) COUNT(r, ct, repeats);
