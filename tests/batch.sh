@@ -48,3 +48,17 @@ check "--precision outside (0, 1) exits 2" bash -c "'$CCSIM' run configs/default
 check "compare: the same table with -j 1 and -j 2" bash -c "'$CCSIM' compare configs/pooling.cfg scenarios/08-pooled.cfg --reps 6 -j 1 --quiet > '$tmp/c1' && '$CCSIM' compare configs/pooling.cfg scenarios/08-pooled.cfg --reps 6 -j 2 --quiet > '$tmp/c2' && cmp '$tmp/c1' '$tmp/c2'"
 check "--max-reps reached first: a warning, and exactly that many replications" bash -c "'$CCSIM' run configs/default.cfg --precision 0.001 --max-reps 5 --json - 2>'$tmp/w' | grep -q '^  \"replications\": 5,' && grep -q 'not reached' '$tmp/w'"
 check "--precision with a log: the same bytes with -j 2" bash -c "'$CCSIM' run configs/outage-day.cfg --precision 0.05 --max-reps 30 -j 2 --log '$tmp/pl2.csv' --quiet >/dev/null && '$CCSIM' run configs/outage-day.cfg --precision 0.05 --max-reps 30 -j 1 --log '$tmp/pl1.csv' --quiet >/dev/null && cmp '$tmp/pl1.csv' '$tmp/pl2.csv'"
+# Broken sweep files: each exits 2 with its file, line and problem, and writes nothing.
+sweep_bad() { # description, file text, expected message (fixed string)
+    printf '%b' "$2" >"$tmp/bad-sweep.cfg"
+    check "sweep file: $1" bash -c "'$CCSIM' sweep configs/chatbot.cfg --sweep '$tmp/bad-sweep.cfg' --csv '$tmp/bs.csv' 2>'$tmp/bs.err'; test \$? -eq 2 && grep -qF -- \"$3\" '$tmp/bs.err' && test ! -e '$tmp/bs.csv'"
+}
+sweep_bad "no grid" 'steps = 3;\n' "bad-sweep.cfg:0: grid: a list"
+sweep_bad "syntax error" 'grid = ( { key = "agents" values = [ 1 ] );\n' "bad-sweep.cfg:1: syntax error"
+sweep_bad "an entry without key" 'grid = ( { values = [ 1, 2 ]; } );\n' "bad-sweep.cfg:1: grid.[0]: a group with key"
+sweep_bad "values that are lists" 'grid = ( { key = "groups.[0].agents";\n  values = ( [ 1, 2 ], [ 3 ] ); } );\n' "bad-sweep.cfg:2: grid.[0].values: numbers or strings expected"
+sweep_bad "from without step" 'grid = ( { key = "groups.[0].agents"; from = 1; to = 5; } );\n' "bad-sweep.cfg:1: grid.[0]: from needs to and step"
+sweep_bad "from a string" 'grid = ( { key = "groups.[0].agents"; from = "one"; to = 5; step = 1; } );\n' "grid.[0]: from, to and step must be numbers"
+sweep_bad "to below from" 'grid = ( { key = "groups.[0].agents"; from = 9; to = 5; step = 1; } );\n' "grid.[0]: from <= to and step > 0 expected"
+sweep_bad "no values" 'grid = ( { key = "groups.[0].agents"; values = [ ]; } );\n' "grid.[0]: no values"
+sweep_bad "a key the config lacks" 'grid = ( { key = "groups.[0].agent"; values = [ 5 ]; } );\n' "--set groups.[0].agent: no such setting"
