@@ -77,3 +77,11 @@ if [ -n "$browser" ]; then
 else
     echo "skip: chromium not installed: the headless rendering of report.html is not checked"
 fi
+# A gnuplot that fails: the results are still written and the message names gnuplot.
+mkdir -p "$tmp/badgnuplot"
+printf '#!/bin/sh\necho "gnuplot: terminal pngcairo not available" >&2\nexit 3\n' >"$tmp/badgnuplot/gnuplot"
+chmod +x "$tmp/badgnuplot/gnuplot"
+PATH=$tmp/badgnuplot:$PATH "$CCSIM" run configs/default.cfg --reps 2 --plots "$tmp/f" --json "$tmp/f.json" >/dev/null 2>"$tmp/f.err"
+rc=$?
+check "a failing gnuplot: exit 0 and the results written" test $rc -eq 0 -a -s "$tmp/f.json"
+check "a failing gnuplot: one message naming gnuplot and its error" bash -c "test \$(wc -l < '$tmp/f.err') -eq 1 && grep -q 'gnuplot failed on intervals_offered_staffed (exit 3): gnuplot: terminal pngcairo not available' '$tmp/f.err'"
