@@ -113,6 +113,21 @@ int cli_batch_flag(int argc, char **argv, int *i, struct batch_opts *b, const ch
         if (cli_parse_long(v, &n) || n < 2 || n > 10000000)
             return cli_usage_error(cmd, "--max-reps: integer from 2 to 10000000 expected, got '%s'", v), -1;
         b->max_reps = (int)n;
+    } else if ((v = cli_flag_value(argc, argv, i, "--reps", &missing)) != NULL) {
+        if (cli_parse_long(v, &b->reps) || b->reps < b->reps_floor || b->reps > 10000000)
+            return cli_usage_error(cmd, "--reps: integer from %d to 10000000 expected, got '%s'",
+                                   b->reps_floor, v), -1;
+    } else if ((v = cli_flag_value(argc, argv, i, "--seed", &missing)) != NULL) {
+        if (cli_parse_long(v, &b->seed) || b->seed < 0)
+            return cli_usage_error(cmd, "--seed: integer >= 0 expected, got '%s'", v), -1;
+    } else if ((v = cli_flag_value(argc, argv, i, "--set", &missing)) != NULL) {
+        if (cli_split_override(v, &b->sets[b->n_sets]) != 0)
+            return cli_usage_error(cmd, "--set: KEY=VALUE expected, got '%s'", v), -1;
+        b->n_sets++;
+    } else if (b->scenarios != NULL &&
+               ((v = cli_flag_value(argc, argv, i, "--scenario", &missing)) != NULL ||
+                (!missing && (v = cli_flag_value(argc, argv, i, "-s", &missing)) != NULL))) {
+        b->scenarios[b->n_scenarios++] = v;
     } else if (missing) {
         return cli_usage_error(cmd, "%s needs a value", argv[*i]), -1;
     } else {

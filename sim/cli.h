@@ -25,16 +25,25 @@ const char *cli_flag_value(int argc, char **argv, int *i, const char *name, int 
 struct conf_override;
 int cli_split_override(const char *arg, struct conf_override *o);
 
-/* The batch options run, compare and sweep share: threads and sequential sampling. */
+/* The options run, compare and sweep share: replications, seed, overrides, scenarios, threads
+ * and sequential sampling.  Start from CLI_BATCH_INIT and give sets (room for argc entries) and,
+ * where -s is taken, scenarios. */
 struct batch_opts {
     int jobs;              /* -j N; 0 until given: the number of online cores */
     double precision_rel;  /* --precision REL; 0 none */
     double precision_abs;  /* --precision-abs A */
     int min_reps, max_reps;
+    long reps, seed;       /* --reps, --seed; -1 not given */
+    int reps_floor;        /* the least --reps the command takes */
+    struct conf_override *sets; /* --set, in order; owned paths */
+    int n_sets;
+    const char **scenarios;     /* -s, --scenario; NULL: the command takes none */
+    int n_scenarios;
 };
+#define CLI_BATCH_INIT {0, 0, 0, 0, 0, -1, -1, 1, NULL, 0, NULL, 0}
 
-/* Parses argv[*i] if it is a batch option (advancing *i past its value).  Returns 1 when it
- * was one, 0 when it is not, -1 after printing a usage error for cmd. */
+/* Parses argv[*i] if it is one of those options (advancing *i past its value).  Returns 1 when
+ * it was one, 0 when it is not, -1 after printing a usage error for cmd. */
 int cli_batch_flag(int argc, char **argv, int *i, struct batch_opts *b, const char *cmd);
 
 /* Copies b into hooks (jobs defaulting to the online cores). */

@@ -289,7 +289,9 @@ int cmd_compare(int argc, char **argv)
     char **metrics = NULL;
     struct paired *diff = NULL;
     int *order = NULL;
-    struct batch_opts batch = {0, 0, 0, 0, 0};
+    struct batch_opts batch = CLI_BATCH_INIT;
+    batch.sets = sets;
+    batch.reps_floor = 2;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
         int bad = 0;
@@ -304,22 +306,6 @@ int cmd_compare(int argc, char **argv)
                 goto done;
             }
             bad = 0;
-        } else if ((v = cli_flag_value(argc, argv, &i, "--reps", &bad)) != NULL) {
-            if (cli_parse_long(v, &reps) || reps < 2 || reps > 10000000) {
-                status = cli_usage_error("compare", "--reps: integer from 2 to 10000000 expected, got '%s'", v);
-                goto done;
-            }
-        } else if ((v = cli_flag_value(argc, argv, &i, "--seed", &bad)) != NULL) {
-            if (cli_parse_long(v, &seed) || seed < 0) {
-                status = cli_usage_error("compare", "--seed: integer >= 0 expected, got '%s'", v);
-                goto done;
-            }
-        } else if ((v = cli_flag_value(argc, argv, &i, "--set", &bad)) != NULL) {
-            if (cli_split_override(v, &sets[n_sets]) != 0) {
-                status = cli_usage_error("compare", "--set: KEY=VALUE expected, got '%s'", v);
-                goto done;
-            }
-            n_sets++;
         } else if ((v = cli_flag_value(argc, argv, &i, "--metrics", &bad)) != NULL) {
             metric_list = v;
         } else if ((v = cli_flag_value(argc, argv, &i, "--rank", &bad)) != NULL) {
@@ -340,6 +326,9 @@ int cmd_compare(int argc, char **argv)
             runs[n_runs++].path = a;
         }
     }
+    reps = batch.reps;
+    seed = batch.seed;
+    n_sets = batch.n_sets;
     if (n_runs < 2) {
         status = cli_usage_error("compare", "BASE and at least one VARIANT expected");
         goto done;
@@ -487,7 +476,7 @@ done:
         free(runs[i].refs);
     }
     free(runs);
-    for (int k = 0; k < n_sets; k++)
+    for (int k = 0; k < n_sets || k < batch.n_sets; k++)
         free((char *)sets[k].path);
     free(sets);
     for (int k = 0; k < n_metrics; k++)

@@ -105,7 +105,9 @@ int cmd_run(int argc, char **argv)
     struct conf_override *sets = xcalloc((size_t)argc + 2, sizeof *sets);
     const char **scenarios = xcalloc((size_t)argc + 1, sizeof *scenarios);
     int n_scenarios = 0;
-    struct batch_opts batch = {0, 0, 0, 0, 0};
+    struct batch_opts batch = CLI_BATCH_INIT;
+    batch.sets = sets;
+    batch.scenarios = scenarios;
     int n_sets = 0, status = EXIT_OK;
 
     for (int i = 1; i < argc; i++) {
@@ -126,25 +128,6 @@ int cmd_run(int argc, char **argv)
                 goto done;
             }
             bad = 0;
-        } else if ((v = cli_flag_value(argc, argv, &i, "--reps", &bad)) != NULL) {
-            if (cli_parse_long(v, &reps) || reps < 1 || reps > 10000000) {
-                status = cli_usage_error("run", "--reps: integer from 1 to 10000000 expected, got '%s'", v);
-                goto done;
-            }
-        } else if ((v = cli_flag_value(argc, argv, &i, "--seed", &bad)) != NULL) {
-            if (cli_parse_long(v, &seed) || seed < 0) {
-                status = cli_usage_error("run", "--seed: integer >= 0 expected, got '%s'", v);
-                goto done;
-            }
-        } else if ((v = cli_flag_value(argc, argv, &i, "--scenario", &bad)) != NULL ||
-                   (!bad && (v = cli_flag_value(argc, argv, &i, "-s", &bad)) != NULL)) {
-            scenarios[n_scenarios++] = v;
-        } else if ((v = cli_flag_value(argc, argv, &i, "--set", &bad)) != NULL) {
-            if (cli_split_override(v, &sets[n_sets]) != 0) {
-                status = cli_usage_error("run", "--set: KEY=VALUE expected, got '%s'", v);
-                goto done;
-            }
-            n_sets++;
         } else if ((v = cli_flag_value(argc, argv, &i, "--json", &bad)) != NULL) {
             json_path = v;
         } else if ((v = cli_flag_value(argc, argv, &i, "--csv", &bad)) != NULL) {
@@ -177,6 +160,10 @@ int cmd_run(int argc, char **argv)
             goto done;
         }
     }
+    reps = batch.reps;
+    seed = batch.seed;
+    n_sets = batch.n_sets;
+    n_scenarios = batch.n_scenarios;
     if (config == NULL) {
         status = cli_usage_error("run", "missing CONFIG");
         goto done;
@@ -361,7 +348,7 @@ int cmd_run(int argc, char **argv)
     results_free(r);
     model_spec_free(&m);
 done:
-    for (int k = 0; k < n_sets; k++)
+    for (int k = 0; k < n_sets || k < batch.n_sets; k++)
         free((char *)sets[k].path);
     free(sets);
     free(scenarios);

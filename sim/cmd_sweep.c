@@ -694,7 +694,9 @@ int cmd_sweep(int argc, char **argv)
     struct axis *axes = NULL;
     struct conf_override *sets = xcalloc((size_t)argc + 8, sizeof *sets);
     const char **scenarios = xcalloc((size_t)argc + 1, sizeof *scenarios);
-    struct batch_opts batch = {0, 0, 0, 0, 0};
+    struct batch_opts batch = CLI_BATCH_INIT;
+    batch.sets = sets;
+    batch.scenarios = scenarios;
     double *curves = NULL;
     struct outfile csv = {NULL, NULL, NULL}, jsonl = {NULL, NULL, NULL};
     for (int i = 1; i < argc; i++) {
@@ -724,25 +726,6 @@ int cmd_sweep(int argc, char **argv)
             }
         } else if ((v = cli_flag_value(argc, argv, &i, "--sweep", &bad)) != NULL) {
             sweep_file = v;
-        } else if ((v = cli_flag_value(argc, argv, &i, "--scenario", &bad)) != NULL ||
-                   (!bad && (v = cli_flag_value(argc, argv, &i, "-s", &bad)) != NULL)) {
-            scenarios[n_scenarios++] = v;
-        } else if ((v = cli_flag_value(argc, argv, &i, "--set", &bad)) != NULL) {
-            if (cli_split_override(v, &sets[n_sets]) != 0) {
-                status = cli_usage_error("sweep", "--set: KEY=VALUE expected, got '%s'", v);
-                goto done;
-            }
-            n_sets++;
-        } else if ((v = cli_flag_value(argc, argv, &i, "--reps", &bad)) != NULL) {
-            if (cli_parse_long(v, &reps) || reps < 1 || reps > 10000000) {
-                status = cli_usage_error("sweep", "--reps: integer from 1 to 10000000 expected, got '%s'", v);
-                goto done;
-            }
-        } else if ((v = cli_flag_value(argc, argv, &i, "--seed", &bad)) != NULL) {
-            if (cli_parse_long(v, &seed) || seed < 0) {
-                status = cli_usage_error("sweep", "--seed: integer >= 0 expected, got '%s'", v);
-                goto done;
-            }
         } else if ((v = cli_flag_value(argc, argv, &i, "--csv", &bad)) != NULL) {
             csv_path = v;
         } else if ((v = cli_flag_value(argc, argv, &i, "--jsonl", &bad)) != NULL) {
@@ -762,6 +745,10 @@ int cmd_sweep(int argc, char **argv)
             goto done;
         }
     }
+    reps = batch.reps;
+    seed = batch.seed;
+    n_sets = batch.n_sets;
+    n_scenarios = batch.n_scenarios;
     if (config == NULL) {
         status = cli_usage_error("sweep", "missing CONFIG");
         goto done;
@@ -881,7 +868,7 @@ done:
     for (int a = 0; a < n_axes; a++)
         axis_free(&axes[a]);
     free(axes);
-    for (int k = 0; k < n_sets; k++)
+    for (int k = 0; k < n_sets || k < batch.n_sets; k++)
         free((char *)sets[k].path);
     free(sets);
     free(scenarios);

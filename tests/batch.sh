@@ -1,15 +1,7 @@
 #!/usr/bin/env bash
 # Batch runs: sweeps, threads and sequential sampling give the same bytes whatever -j; the
 # precision asked for is met; sweep files and bad grids.
-set -u
-cd "$(dirname "$0")/.."
-CCSIM=${CCSIM:-build/ccsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-check() { # description, command...
-    local what=$1; shift
-    if "$@" >"$tmp/out" 2>&1; then echo "ok: $what"; else echo "FAIL tests/batch.sh: $what"; head -3 "$tmp/out" | sed 's/^/    /'; fi
-}
+source "$(dirname "$0")/lib.sh"
 grid=(--grid 'groups.[0].agents=8:14:3' --grid 'channels.[0].self_service.success=0.2,0.4' --reps 6)
 for j in 1 2; do
     "$CCSIM" sweep configs/chatbot.cfg "${grid[@]}" --set steady.contacts=4000 -j $j --quiet \

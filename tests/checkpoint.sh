@@ -3,15 +3,7 @@
 # right after checkpoint record k (the CCSIM_FAULT hook of docs/batch.md), or whose last record
 # is torn in half, resumes to the byte-identical output of an uninterrupted run; SIGINT exits 130
 # and leaves no output file.
-set -u
-cd "$(dirname "$0")/.."
-CCSIM=${CCSIM:-build/ccsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-check() { # description, command...
-    local what=$1; shift
-    if "$@" >"$tmp/out" 2>&1; then echo "ok: $what"; else echo "FAIL tests/checkpoint.sh: $what"; head -5 "$tmp/out" | sed 's/^/    /'; fi
-}
+source "$(dirname "$0")/lib.sh"
 args=(sweep configs/chatbot.cfg --grid 'groups.[0].agents=8:14:3' --grid 'channels.[0].self_service.success=0.2,0.4'
       --reps 4 --set steady.contacts=3000 --quiet)
 "$CCSIM" "${args[@]}" --csv "$tmp/full.csv" --jsonl "$tmp/full.jsonl"

@@ -1,15 +1,7 @@
 #!/usr/bin/env bash
 # Extreme models: each gives a correct result or a clear error, never a crash, a hang or an
 # out-of-memory kill.
-set -u
-cd "$(dirname "$0")/.."
-CCSIM=${CCSIM:-build/ccsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-check() { # description, command...
-    local what=$1; shift
-    if "$@" >"$tmp/out" 2>&1; then echo "ok: $what"; else echo "FAIL tests/extreme.sh: $what"; head -5 "$tmp/out" | sed 's/^/    /'; fi
-}
+source "$(dirname "$0")/lib.sh"
 # The mean of a total metric in a JSON document: total_mean FILE METRIC
 total_mean() { sed -n '/^  "total": {/,/^  },/p' "$1" | grep -A1 "\"$2\": {" | sed -n 's/.*"mean": \([^,]*\),*/\1/p' | head -1; }
 day() { # agents arrivals_per_hour extra

@@ -3,16 +3,9 @@
 # SIGINT and SIGTERM during a run (raised by the CCSIM_FAULT hook after replication k, not by
 # timing) exit 130 and 143 with no output, or with --partial a result marked partial equal to
 # the first k replications.  (gnuplot missing: tests/plots.sh.)
-set -u
-cd "$(dirname "$0")/.."
-CCSIM=${CCSIM:-build/ccsim}
-tmp=$(mktemp -d)
+source "$(dirname "$0")/lib.sh"
 mnt=""
 trap '[ -n "$mnt" ] && umount "$mnt" 2>/dev/null; rm -rf "$tmp"' EXIT
-check() { # description, command...
-    local what=$1; shift
-    if "$@" >"$tmp/out" 2>&1; then echo "ok: $what"; else echo "FAIL tests/faults.sh: $what"; head -5 "$tmp/out" | sed 's/^/    /'; fi
-}
 "$CCSIM" run configs/default.cfg --reps 2 --json - >/dev/full 2>"$tmp/full.err"
 rc=$?
 check "--json - on a full device: exit non-zero" test $rc -ne 0

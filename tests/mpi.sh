@@ -2,19 +2,11 @@
 # Open MPI: one sweep on one process (-j 1) and on mpirun -np 2 (rank 0 hands out the points, the
 # other rank computes them) gives byte-identical CSV and JSON lines.  Builds build/mpi/ccsim with
 # make MPI=1.  Skipped without Open MPI, and under make check (QUICK=1): no sanitizers here.
-set -u
-cd "$(dirname "$0")/.."
-CCSIM=${CCSIM:-build/ccsim}
+source "$(dirname "$0")/lib.sh"
 if [ "${QUICK:-0}" = 1 ]; then echo "skip: the MPI test runs in make test only"; exit 0; fi
 if ! command -v mpicc >/dev/null || ! command -v mpirun >/dev/null; then
     echo "skip: Open MPI not installed (Debian openmpi-bin libopenmpi-dev)"; exit 0
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-check() { # description, command...
-    local what=$1; shift
-    if "$@" >"$tmp/out" 2>&1; then echo "ok: $what"; else echo "FAIL tests/mpi.sh: $what"; head -5 "$tmp/out" | sed 's/^/    /'; fi
-}
 check "make MPI=1 builds build/mpi/ccsim" make -s MPI=1 B=build/mpi build/mpi/ccsim
 args=(sweep configs/chatbot.cfg --grid 'groups.[0].agents=8:14:3' --grid 'channels.[0].self_service.success=0.2,0.4'
       --reps 4 --set steady.contacts=3000 --quiet)

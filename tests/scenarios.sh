@@ -2,15 +2,7 @@
 # Broken scenarios: tests/bad-scenario/NN-what.cfg has "# expect: <exact message>" on line 1;
 # `ccsim run` must exit 2 with it on stderr and write no output.  Then a scenario runs alone and
 # with -s, and `ccsim compare` rejects what it cannot compare.
-set -u
-cd "$(dirname "$0")/.."
-CCSIM=${CCSIM:-build/ccsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-check() { # description, command...
-    local what=$1; shift
-    if "$@" >"$tmp/out" 2>&1; then echo "ok: $what"; else echo "FAIL tests/scenarios.sh: $what"; head -3 "$tmp/out" | sed 's/^/    /'; fi
-}
+source "$(dirname "$0")/lib.sh"
 for f in tests/bad-scenario/*.cfg; do
     expect=$(sed -n '1s/^# expect: //p' "$f")
     "$CCSIM" run "$f" --quiet --json "$tmp/out.json" >"$tmp/stdout" 2>"$tmp/stderr"

@@ -2,15 +2,7 @@
 # Broken state files: tests/bad-state/NN-what.state has "# expect: <exact message>" on line 1.
 # `ccsim run configs/default.cfg --state FILE` must exit 2 with that line on stderr and write no
 # output file.  Then a dump at 11:00 reads back as a state, and --dump-state rejects bad times.
-set -u
-cd "$(dirname "$0")/.."
-CCSIM=${CCSIM:-build/ccsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-check() { # description, command...
-    local what=$1; shift
-    if "$@" >"$tmp/out" 2>&1; then echo "ok: $what"; else echo "FAIL tests/state.sh: $what"; head -3 "$tmp/out" | sed 's/^/    /'; fi
-}
+source "$(dirname "$0")/lib.sh"
 for f in tests/bad-state/*.state; do
     name=$(basename "$f")
     expect=$(sed -n '1s/^# expect: //p' "$f")
