@@ -25,6 +25,7 @@ static const struct command commands[] = {
     {"erlang", cmd_erlang, "exact Erlang B, C and A results (JSON)"},
     {"compare", cmd_compare, "run variants on the same customers and report the differences"},
     {"sweep", cmd_sweep, "run a config over a grid of settings (CSV, JSON lines, curves)"},
+    {"staff", cmd_staff, "agents needed per interval to meet targets (erlang method)"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
@@ -147,6 +148,16 @@ void cli_batch_hooks(const struct batch_opts *b, struct sim_hooks *hooks)
     hooks->max_reps = b->max_reps > 0 ? b->max_reps : 10000;
     hooks->min_reps = b->min_reps > 0 ? b->min_reps : hooks->max_reps < 10 ? hooks->max_reps : 10;
     if (hooks->max_reps < hooks->min_reps) hooks->max_reps = hooks->min_reps;
+}
+
+int cli_config_arg(const char *cmd, const char *arg, int missing_value, const char **config)
+{
+    if (missing_value) return cli_usage_error(cmd, "%s needs a value", arg);
+    if (arg[0] == '-' && arg[1] != '\0') return cli_usage_error(cmd, "unknown option '%s'", arg);
+    if (*config != NULL)
+        return cli_usage_error(cmd, "unexpected argument '%s' (one CONFIG only)", arg);
+    *config = arg;
+    return 0;
 }
 
 int cli_split_override(const char *arg, struct conf_override *o)

@@ -50,10 +50,15 @@ int cli_batch_flag(int argc, char **argv, int *i, struct batch_opts *b, const ch
 struct sim_hooks;
 void cli_batch_hooks(const struct batch_opts *b, struct sim_hooks *hooks);
 
+/* The last branch of a command's argument loop: an option missing its value, an unknown
+ * option, or the one CONFIG (stored in *config).  Returns 0, or EXIT_USAGE after printing why. */
+int cli_config_arg(const char *cmd, const char *arg, int missing_value, const char **config);
+
 cmd_fn cmd_run;
 cmd_fn cmd_check;
 cmd_fn cmd_erlang;
 cmd_fn cmd_compare;
 cmd_fn cmd_sweep;
+cmd_fn cmd_staff;
 
 #endif

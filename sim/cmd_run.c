@@ -147,16 +147,7 @@ int cmd_run(int argc, char **argv)
             }
             dump_time = v;
             dump_path = argv[++i];
-        } else if (bad) {
-            status = cli_usage_error("run", "%s needs a value", a);
-            goto done;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            status = cli_usage_error("run", "unknown option '%s'", a);
-            goto done;
-        } else if (config == NULL) {
-            config = a;
-        } else {
-            status = cli_usage_error("run", "unexpected argument '%s' (one CONFIG only)", a);
+        } else if ((status = cli_config_arg("run", a, bad, &config)) != 0) {
             goto done;
         }
     }

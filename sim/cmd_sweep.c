@@ -732,16 +732,7 @@ int cmd_sweep(int argc, char **argv)
             jsonl_path = v;
         } else if ((v = cli_flag_value(argc, argv, &i, "--plots", &bad)) != NULL) {
             plots_dir = v;
-        } else if (bad) {
-            status = cli_usage_error("sweep", "%s needs a value", a);
-            goto done;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            status = cli_usage_error("sweep", "unknown option '%s'", a);
-            goto done;
-        } else if (config == NULL) {
-            config = a;
-        } else {
-            status = cli_usage_error("sweep", "unexpected argument '%s' (one CONFIG only)", a);
+        } else if ((status = cli_config_arg("sweep", a, bad, &config)) != 0) {
             goto done;
         }
     }

@@ -1,0 +1,216 @@
+/* cmd_staff: `ccsim staff CONFIG --target ...`: the agents each group needs per interval to
+ * meet every target (docs/staffing.md).  This version has the erlang method (SIPP); the
+ * simulation-based methods of the staffing issue are still to come. */
+#include "cli.h"
+#include "conf.h"
+#include "json.h"
+#include "staffing.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: ccsim staff CONFIG --target T... [options]\n\n"
+            "The agents each group needs per interval to meet every target, at the least cost.\n"
+            "T is CHANNEL:sl=F@Ts (service level F within T s), CHANNEL:abandon=F (at most F\n"
+            "abandon) or GROUP:occupancy=F (at most F occupancy); repeatable.\n\n"
+            "Options:\n"
+            "  --target T        a target; repeatable, at least one\n"
+            "  --method erlang   per interval, Erlang A (or C without abandonment) at that\n"
+            "                    interval's load: SIPP (the only method so far)\n"
+            "  -s S, --set KEY=VALUE  scenarios and overrides, as for ccsim run\n"
+            "  --json FILE       the requirement as JSON ('-': stdout, no table)\n"
+            "  --csv FILE        one row per interval and group\n"
+            "  -h, --help        this help\n\n"
+            "Example:\n"
+            "  ccsim staff configs/default.cfg --target voice:sl=0.8@20s --target voice:abandon=0.05\n");
+}
+
+static void interval_label(char *buf, size_t cap, const struct model_spec *m, int i)
+{
+    int mins = (int)lround((m->day_start_s + (i % m->n_intervals) * m->interval_s) / 60);
+    if (m->mode != MODE_DAY)
+        snprintf(buf, cap, "steady");
+    else if (m->n_days > 1)
+        snprintf(buf, cap, "day %d %02d:%02d", i / m->n_intervals + 1, mins / 60 % 100, mins % 60);
+    else
+        snprintf(buf, cap, "%02d:%02d", mins / 60 % 100, mins % 60);
+}
+
+int cmd_staff(int argc, char **argv)
+{
+    const char *config = NULL, *method = "erlang", *json_path = NULL, *csv_path = NULL;
+    struct conf_override *sets = xcalloc((size_t)argc + 1, sizeof *sets);
+    const char **scenarios = xcalloc((size_t)argc + 1, sizeof *scenarios);
+    const char **targets = xcalloc((size_t)argc + 1, sizeof *targets);
+    struct batch_opts batch = CLI_BATCH_INIT;
+    batch.sets = sets;
+    batch.scenarios = scenarios;
+    int n_targets = 0, status = EXIT_OK, loaded = 0;
+    struct model_spec m;
+    struct staff_target *parsed = NULL;
+    int *agents = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v;
+        int bad = 0;
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            usage(stdout);
+            goto done;
+        } else if ((bad = cli_batch_flag(argc, argv, &i, &batch, "staff")) != 0) {
+            if (bad < 0) {
+                status = EXIT_USAGE;
+                goto done;
+            }
+            bad = 0;
+        } else if ((v = cli_flag_value(argc, argv, &i, "--target", &bad)) != NULL) {
+            targets[n_targets++] = v;
+        } else if ((v = cli_flag_value(argc, argv, &i, "--method", &bad)) != NULL) {
+            method = v;
+        } else if ((v = cli_flag_value(argc, argv, &i, "--json", &bad)) != NULL) {
+            json_path = v;
+        } else if ((v = cli_flag_value(argc, argv, &i, "--csv", &bad)) != NULL) {
+            csv_path = v;
+        } else if ((status = cli_config_arg("staff", a, bad, &config)) != 0) {
+            goto done;
+        }
+    }
+    if (config == NULL) {
+        status = cli_usage_error("staff", "missing CONFIG");
+        goto done;
+    }
+    if (n_targets == 0) {
+        status = cli_usage_error("staff", "at least one --target expected, e.g. voice:sl=0.8@20s");
+        goto done;
+    }
+    if (strcmp(method, "erlang") != 0) {
+        status = cli_usage_error("staff", "--method: 'erlang' is the method this version has "
+                                          "(the simulation-based 'sim' and 'isa' are to come), got '%s'",
+                                 method);
+        goto done;
+    }
+    struct diag d;
+    diag_init(&d);
+    if (conf_load_scenarios(config, scenarios, batch.n_scenarios, sets, batch.n_sets, &m, &d) != 0) {
+        diag_print(&d, stderr);
+        diag_fini(&d);
+        status = EXIT_USAGE;
+        goto done;
+    }
+    diag_fini(&d);
+    loaded = 1;
+    parsed = xcalloc((size_t)n_targets, sizeof *parsed);
+    for (int k = 0; k < n_targets; k++) {
+        char why[300];
+        if (staff_parse_target(targets[k], &m, &parsed[k], why, sizeof why) != 0) {
+            status = cli_usage_error("staff", "--target '%s': %s", targets[k], why);
+            goto done;
+        }
+    }
+    int nt = model_total_intervals(&m);
+    agents = xcalloc((size_t)nt * m.n_groups + 1, sizeof *agents);
+    char why[400];
+    if (staff_erlang(&m, parsed, n_targets, agents, why, sizeof why) != 0) {
+        fprintf(stderr, "ccsim staff: %s\n", why);
+        status = EXIT_USAGE;
+        goto done;
+    }
+    /* Agent-hours and cost: day mode over the intervals; steady mode per hour. */
+    double hours = 0, cost = 0, per_interval_h = m.mode == MODE_DAY ? m.interval_s / 3600 : 1;
+    for (int i = 0; i < nt; i++)
+        for (int g = 0; g < m.n_groups; g++) {
+            hours += agents[(size_t)i * m.n_groups + g] * per_interval_h;
+            cost += agents[(size_t)i * m.n_groups + g] * per_interval_h * m.groups[g].cost_per_hour;
+        }
+    struct outfile jf = {NULL, NULL, NULL}, cf = {NULL, NULL, NULL};
+    if (json_path != NULL && outfile_open(&jf, json_path) != 0) {
+        warn("cannot write '%s':", json_path);
+        status = EXIT_RUNTIME;
+        goto done;
+    }
+    if (csv_path != NULL && outfile_open(&cf, csv_path) != 0) {
+        warn("cannot write '%s':", csv_path);
+        outfile_abort(&jf);
+        status = EXIT_RUNTIME;
+        goto done;
+    }
+    if (jf.f != NULL) {
+        struct json j;
+        json_init(&j, jf.f, 1);
+        json_begin_object(&j, NULL);
+        json_string(&j, "ccsim", CCSIM_VERSION);
+        json_string(&j, "config", config);
+        json_string(&j, "method", method);
+        json_begin_array(&j, "targets");
+        for (int k = 0; k < n_targets; k++)
+            json_string(&j, NULL, targets[k]);
+        json_end_array(&j);
+        json_begin_array(&j, "intervals");
+        for (int i = 0; i < nt; i++) {
+            json_begin_object(&j, NULL);
+            json_int(&j, "day", m.mode == MODE_DAY ? i / m.n_intervals : 0);
+            json_number(&j, "start_s", m.mode == MODE_DAY ? m.day_start_s + (i % m.n_intervals) * m.interval_s : 0);
+            json_begin_object(&j, "groups");
+            for (int g = 0; g < m.n_groups; g++)
+                json_int(&j, m.groups[g].name, agents[(size_t)i * m.n_groups + g]);
+            json_end_object(&j);
+            json_end_object(&j);
+        }
+        json_end_array(&j);
+        json_number(&j, "agent_hours", hours);
+        json_number(&j, "cost", cost);
+        json_end_object(&j);
+        json_finish(&j);
+        if (outfile_commit(&jf) != 0) {
+            warn("cannot write '%s':", json_path);
+            status = EXIT_RUNTIME;
+        }
+    }
+    if (cf.f != NULL) {
+        fputs("day,interval,start_s,group,agents\n", cf.f);
+        for (int i = 0; i < nt; i++)
+            for (int g = 0; g < m.n_groups; g++) {
+                char label[32];
+                interval_label(label, sizeof label, &m, i);
+                fprintf(cf.f, "%d,%s,%.17g,\"%s\",%d\n", m.mode == MODE_DAY ? i / m.n_intervals : 0,
+                        m.mode == MODE_DAY ? label + (m.n_days > 1 ? 6 : 0) : "",
+                        m.mode == MODE_DAY ? m.day_start_s + (i % m.n_intervals) * m.interval_s : 0,
+                        m.groups[g].name, agents[(size_t)i * m.n_groups + g]);
+            }
+        if (outfile_commit(&cf) != 0) {
+            warn("cannot write '%s':", csv_path);
+            status = EXIT_RUNTIME;
+        }
+    }
+    if (json_path == NULL || strcmp(json_path, "-") != 0) {
+        printf("ccsim staff: %s, method %s (each interval on its own, Erlang %s)\n", config, method,
+               "A with the patience's mean, C without abandonment");
+        printf("%-14s", "interval");
+        for (int g = 0; g < m.n_groups; g++)
+            printf(" %14.14s", m.groups[g].name);
+        putchar('\n');
+        for (int i = 0; i < nt; i++) {
+            char label[32];
+            interval_label(label, sizeof label, &m, i);
+            printf("%-14s", label);
+            for (int g = 0; g < m.n_groups; g++)
+                printf(" %14d", agents[(size_t)i * m.n_groups + g]);
+            putchar('\n');
+        }
+        printf("agent-hours %.2f%s, cost %.2f\n", hours, m.mode == MODE_DAY ? "" : " per hour", cost);
+    }
+done:
+    if (loaded) model_spec_free(&m);
+    for (int k = 0; k < batch.n_sets; k++)
+        free((char *)sets[k].path);
+    free(sets);
+    free(scenarios);
+    free(targets);
+    free(parsed);
+    free(agents);
+    return status;
+}

@@ -1,0 +1,32 @@
+/* staffing: how many agents each group needs per interval to meet targets (docs/staffing.md).
+ * The erlang method is the stationary independent period-by-period approximation (SIPP): each
+ * interval on its own, at its load, by Erlang A (exponential patience: its mean; any other
+ * patience: its mean, an approximation) or Erlang C (no abandonment). */
+#ifndef CCSIM_STAFFING_H
+#define CCSIM_STAFFING_H
+
+#include "model.h"
+
+#include <stddef.h>
+
+enum staff_kind { TARGET_SL, TARGET_ABANDON, TARGET_OCCUPANCY };
+
+struct staff_target {
+    enum staff_kind kind;
+    int channel;      /* SL, abandon: the channel */
+    int group;        /* occupancy: the group */
+    double value;     /* SL: the least fraction; abandon, occupancy: the most */
+    double sl_s;      /* SL: the threshold, s */
+};
+
+/* Parses "CHANNEL:sl=F@Ts", "CHANNEL:abandon=F" or "GROUP:occupancy=F" against m.  Returns 0,
+ * or -1 with the reason in why. */
+int staff_parse_target(const char *text, const struct model_spec *m, struct staff_target *t,
+                       char *why, size_t cap);
+
+/* The erlang (SIPP) requirement: agents[interval * n_groups + group], every group serving one
+ * channel and every channel served by one group.  Returns 0, or -1 with the reason in why. */
+int staff_erlang(const struct model_spec *m, const struct staff_target *t, int n_targets,
+                 int *agents, char *why, size_t cap);
+
+#endif

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# ccsim staff --method erlang: per interval the Erlang answer (SIPP), equal to ccsim erlang's
+# --target-sl for single-queue cases; every target met, one agent fewer fails one; bad targets.
+source "$(dirname "$0")/lib.sh"
+json_agents() { grep -A1 '"groups"' | sed -n 's/.*"agents": \([0-9]*\).*/\1/p' | head -1; }
+n=0; same=0
+# arrivals/h, AHT s, patience s (0: Erlang C), target SL within 20 s
+for c in "200 180 300 0.8" "1900 180 300 0.8" "50 300 120 0.9" "600 240 600 0.7" \
+         "200 180 0 0.8" "1900 180 0 0.8" "50 300 0 0.9" "1200 420 0 0.95"; do
+    set -- $c
+    if [ "$3" = 0 ]; then model=c; ab=(--set abandonment=false); pat=(); else model=a; ab=(--set abandonment=true --set patience_s=$3); pat=(--patience $3); fi
+    got=$("$CCSIM" staff configs/erlang.cfg --set arrivals_per_hour=$1 --set aht_s=$2 "${ab[@]}" --target voice:sl=$4@20s --json - | json_agents)
+    want=$("$CCSIM" erlang $model --arrivals-per-hour $1 --aht $2 "${pat[@]}" --target-sl $4 | sed -n 's/.*"agents": \([0-9]*\).*/\1/p' | head -1)
+    n=$((n + 1))
+    check "erlang $model, $1/h, AHT $2 s, SL $4 in 20 s: staff gives $got agents, ccsim erlang $want" test -n "$got" -a "$got" = "$want"
+done
+# A day: every interval meets its targets with its requirement, and not with one agent fewer.
+"$CCSIM" staff configs/default.cfg --target voice:sl=0.8@20s --target voice:abandon=0.05 --csv "$tmp/req.csv" >/dev/null
+check "a day's requirement: a row per interval" test "$(wc -l < "$tmp/req.csv")" -eq 25
+rates=(60 90 130 160 180 190 175 150 120 100 105 130 150 160 155 140 120 100 85 70 55 45 35 25)
+bad=0
+i=0
+while IFS=, read -r day interval start group agents; do
+    [ "$day" = day ] && continue
+    r=${rates[$i]}
+    for k in 0 1; do
+        nag=$((agents - k))
+        [ $nag -lt 1 ] && continue
+        sl=$("$CCSIM" erlang a --arrivals-per-hour "$r" --aht 360 --patience 180 --agents $nag --sl-seconds 20 | sed -n 's/.*"service_level": \([0-9.e-]*\).*/\1/p')
+        ab=$("$CCSIM" erlang a --arrivals-per-hour "$r" --aht 360 --patience 180 --agents $nag | sed -n 's/.*"p_abandon": \([0-9.e-]*\).*/\1/p')
+        met=$(awk -v s="$sl" -v a="$ab" 'BEGIN { print (s >= 0.8 && a <= 0.05) ? 1 : 0 }')
+        if [ $k -eq 0 ] && [ "$met" != 1 ]; then bad=$((bad + 1)); fi
+        if [ $k -eq 1 ] && [ "$met" = 1 ]; then bad=$((bad + 1)); fi
+    done
+    i=$((i + 1))
+done <"$tmp/req.csv"
+check "a day: every interval meets both targets, and fails one with an agent fewer ($bad exceptions)" test $bad -eq 0 -a $i -eq 24
+check "an occupancy cap raises the requirement" bash -c "a=\$('$CCSIM' staff configs/erlang.cfg --target voice:sl=0.5@20s --json - | grep -A1 '\"groups\"' | grep -o '[0-9]*\$'); b=\$('$CCSIM' staff configs/erlang.cfg --target voice:sl=0.5@20s --target agents:occupancy=0.85 --json - | grep -A1 '\"groups\"' | grep -o '[0-9]*\$'); test \$b -gt \$a && test \$b -ge 112"
+for bad_target in "voice:sl=1.5@20s" "fax:sl=0.8@20s" "voice:speed=3" "nosuch:occupancy=0.8" "voice"; do
+    check "--target $bad_target: exit 2 with a message" bash -c "'$CCSIM' staff configs/erlang.cfg --target '$bad_target' 2>'$tmp/e'; test \$? -eq 2 && grep -q 'target' '$tmp/e'"
+done
+check "a method not there yet: exit 2, saying so" bash -c "'$CCSIM' staff configs/erlang.cfg --target voice:sl=0.8@20s --method isa 2>&1 | grep -q 'to come'"
+check "a chat group: the erlang method says why it cannot" bash -c "'$CCSIM' staff configs/digital.cfg --target chat:sl=0.8@60s 2>&1 | grep -q 'the erlang method takes groups of one voice or email skill'"
