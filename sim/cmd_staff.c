@@ -21,8 +21,11 @@ static void usage(FILE *out)
             "abandon) or GROUP:occupancy=F (at most F occupancy); repeatable.\n\n"
             "Options:\n"
             "  --target T        a target; repeatable, at least one\n"
-            "  --method erlang   per interval, Erlang A (or C without abandonment) at that\n"
-            "                    interval's load: SIPP (the only method so far)\n"
+            "  --method M        erlang: per interval, Erlang A (or C without abandonment) at\n"
+            "                    that interval's load (SIPP); sim: from there, simulating the\n"
+            "                    day, add and remove agents until every target holds at the\n"
+            "                    unfavourable end of its 95 %% interval\n"
+            "  --reps N, --seed S, -j N  the simulations of --method sim\n"
             "  -s S, --set KEY=VALUE  scenarios and overrides, as for ccsim run\n"
             "  --json FILE       the requirement as JSON ('-': stdout, no table)\n"
             "  --csv FILE        one row per interval and group\n"
@@ -87,9 +90,9 @@ int cmd_staff(int argc, char **argv)
         status = cli_usage_error("staff", "at least one --target expected, e.g. voice:sl=0.8@20s");
         goto done;
     }
-    if (strcmp(method, "erlang") != 0) {
-        status = cli_usage_error("staff", "--method: 'erlang' is the method this version has "
-                                          "(the simulation-based 'sim' and 'isa' are to come), got '%s'",
+    if (strcmp(method, "erlang") != 0 && strcmp(method, "sim") != 0) {
+        status = cli_usage_error("staff", "--method: 'erlang' or 'sim' (the iterative staffing "
+                                          "algorithm 'isa' is to come), got '%s'",
                                  method);
         goto done;
     }
@@ -114,7 +117,16 @@ int cmd_staff(int argc, char **argv)
     int nt = model_total_intervals(&m);
     agents = xcalloc((size_t)nt * m.n_groups + 1, sizeof *agents);
     char why[400];
-    if (staff_erlang(&m, parsed, n_targets, agents, why, sizeof why) != 0) {
+    int simulations = 0;
+    struct sim_hooks hooks = {0};
+    cli_batch_hooks(&batch, &hooks);
+    hooks.precision_rel = 0; /* the same replications in every trial: common random numbers */
+    if (batch.reps > 0) m.replications = (int)batch.reps;
+    if (batch.seed >= 0) m.seed = (uint64_t)batch.seed;
+    int failed = strcmp(method, "sim") == 0
+                     ? staff_sim(&m, parsed, n_targets, agents, &hooks, &simulations, why, sizeof why)
+                     : staff_erlang(&m, parsed, n_targets, agents, why, sizeof why);
+    if (failed) {
         fprintf(stderr, "ccsim staff: %s\n", why);
         status = EXIT_USAGE;
         goto done;
@@ -162,6 +174,7 @@ int cmd_staff(int argc, char **argv)
         }
         json_end_array(&j);
         json_number(&j, "agent_hours", hours);
+        if (simulations > 0) json_int(&j, "simulations", simulations);
         json_number(&j, "cost", cost);
         json_end_object(&j);
         json_finish(&j);
@@ -187,8 +200,13 @@ int cmd_staff(int argc, char **argv)
         }
     }
     if (json_path == NULL || strcmp(json_path, "-") != 0) {
-        printf("ccsim staff: %s, method %s (each interval on its own, Erlang %s)\n", config, method,
-               "A with the patience's mean, C without abandonment");
+        if (simulations > 0)
+            printf("ccsim staff: %s, method sim (%d simulations of the day, %d replications each; "
+                   "targets met at the unfavourable end of their 95 %% interval)\n",
+                   config, simulations, m.replications);
+        else
+            printf("ccsim staff: %s, method %s (each interval on its own, Erlang %s)\n", config,
+                   method, "A with the patience's mean, C without abandonment");
         printf("%-14s", "interval");
         for (int g = 0; g < m.n_groups; g++)
             printf(" %14.14s", m.groups[g].name);

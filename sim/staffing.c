@@ -143,3 +143,124 @@ int staff_erlang(const struct model_spec *m, const struct staff_target *t, int n
     free(served_by);
     return rc;
 }
+
+/* ==== The sim method ==== */
+
+/* Simulates the day with the requirement, and counts the (interval, target) pairs that fail at
+ * the unfavourable end of their 95 % interval (the lower end for service level, the upper for
+ * abandonment and occupancy).  Intervals without contacts meet every target. */
+static int failures(struct model_spec *m, const struct staff_target *t, int n_targets,
+                    const int *agents, const struct sim_hooks *hooks, unsigned char *fails)
+{
+    int nt = model_total_intervals(m);
+    for (int g = 0; g < m->n_groups; g++)
+        for (int i = 0; i < nt; i++)
+            m->groups[g].agents[i] = agents[(size_t)i * m->n_groups + g];
+    struct results *r = sim_run(m, hooks);
+    int n = 0;
+    for (int i = 0; i < nt; i++)
+        for (int k = 0; k < n_targets; k++) {
+            const struct staff_target *x = &t[k];
+            int scope = x->kind == TARGET_OCCUPANCY ? results_group_scope(m, x->group, 1 + i)
+                                                    : results_interval_scope(m, i, x->channel);
+            int metric = x->kind == TARGET_SL ? MET_SL : x->kind == TARGET_ABANDON ? MET_ABANDON_RATE
+                                                                                  : MET_OCCUPANCY;
+            const struct stat_summary *s = &r->summary[scope * MET_N + metric];
+            double h = isfinite(s->ci95) ? s->ci95 : 0;
+            int bad = 0;
+            if (isfinite(s->mean)) {
+                if (x->kind == TARGET_SL) bad = s->mean - h < x->value;
+                else bad = s->mean + h > x->value;
+            }
+            fails[(size_t)i * n_targets + k] = (unsigned char)bad;
+            n += bad;
+        }
+    results_free(r);
+    return n;
+}
+
+/* The cheapest group with a skill for channel c (the first at equal cost); -1 none. */
+static int cheapest_group(const struct model_spec *m, int c)
+{
+    int best = -1;
+    for (int g = 0; g < m->n_groups; g++)
+        for (int k = 0; k < m->groups[g].n_skills; k++)
+            if (m->groups[g].skills[k] == c &&
+                (best < 0 || m->groups[g].cost_per_hour < m->groups[best].cost_per_hour)) {
+                best = g;
+                break;
+            }
+    return best;
+}
+
+int staff_sim(struct model_spec *m, const struct staff_target *t, int n_targets, int *agents,
+              const struct sim_hooks *hooks, int *simulations, char *why, size_t cap)
+{
+    int nt = model_total_intervals(m), ng = m->n_groups;
+    if (m->mode != MODE_DAY) {
+        snprintf(why, cap, "the sim method staffs a day: use a day-mode config (steady: --method erlang)");
+        return -1;
+    }
+    for (int g = 0; g < ng; g++)
+        if (m->groups[g].n_shifts > 0) {
+            snprintf(why, cap, "group '%s' has shifts: the sim method sets agents per interval", m->groups[g].name);
+            return -1;
+        }
+    /* Start from the erlang answer where the model allows it, else from the config's staffing. */
+    char ignore[300];
+    if (staff_erlang(m, t, n_targets, agents, ignore, sizeof ignore) != 0)
+        for (int g = 0; g < ng; g++)
+            for (int i = 0; i < nt; i++)
+                agents[(size_t)i * ng + g] = m->groups[g].agents[i];
+    unsigned char *fails = calloc((size_t)nt * n_targets + 1, 1);
+    int *trial = malloc(((size_t)nt * ng + 1) * sizeof *trial);
+    if (fails == NULL || trial == NULL) {
+        free(fails);
+        free(trial);
+        snprintf(why, cap, "out of memory");
+        return -1;
+    }
+    *simulations = 0;
+    int rc = 0;
+    /* Add: one agent, to the cheapest group that can help, in every interval failing a target,
+     * until none fails. */
+    for (int round = 0;; round++) {
+        int n = failures(m, t, n_targets, agents, hooks, fails);
+        ++*simulations;
+        if (n == 0) break;
+        if (round == 500) {
+            snprintf(why, cap, "the targets are still not met after 500 rounds of adding agents");
+            rc = -1;
+            break;
+        }
+        for (int i = 0; i < nt; i++) {
+            int added = 0;
+            for (int k = 0; k < n_targets && !added; k++) {
+                if (!fails[(size_t)i * n_targets + k]) continue;
+                int g = t[k].kind == TARGET_OCCUPANCY ? t[k].group : cheapest_group(m, t[k].channel);
+                if (g < 0) continue;
+                agents[(size_t)i * ng + g]++;
+                added = 1;
+            }
+        }
+    }
+    /* Remove: every agent no target needs, interval by interval (intervals interact: each trial
+     * simulates the whole day). */
+    for (int i = 0; i < nt && rc == 0; i++)
+        for (int g = 0; g < ng; g++)
+            while (agents[(size_t)i * ng + g] > 0) {
+                memcpy(trial, agents, (size_t)nt * ng * sizeof *trial);
+                trial[(size_t)i * ng + g]--;
+                int n = failures(m, t, n_targets, trial, hooks, fails);
+                ++*simulations;
+                if (n > 0) break;
+                agents[(size_t)i * ng + g]--;
+            }
+    /* Leave the model staffed with the answer. */
+    for (int g = 0; g < ng; g++)
+        for (int i = 0; i < nt; i++)
+            m->groups[g].agents[i] = agents[(size_t)i * ng + g];
+    free(fails);
+    free(trial);
+    return rc;
+}

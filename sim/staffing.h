@@ -29,4 +29,13 @@ int staff_parse_target(const char *text, const struct model_spec *m, struct staf
 int staff_erlang(const struct model_spec *m, const struct staff_target *t, int n_targets,
                  int *agents, char *why, size_t cap);
 
+/* The sim requirement of a day-mode model (agents per interval, no shifts): from the erlang
+ * answer (or the config's staffing when erlang cannot), add an agent to the cheapest group able
+ * to help in every interval failing a target, simulating the whole day each round (intervals
+ * interact), until every target holds at the unfavourable end of its 95 % interval; then remove
+ * every agent no target needs.  m's staffing is left set to the answer.  Returns 0, or -1 with
+ * the reason in why; *simulations counts the day simulations run. */
+int staff_sim(struct model_spec *m, const struct staff_target *t, int n_targets, int *agents,
+              const struct sim_hooks *hooks, int *simulations, char *why, size_t cap);
+
 #endif
