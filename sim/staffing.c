@@ -161,8 +161,11 @@ static int failures(struct model_spec *m, const struct staff_target *t, int n_ta
     for (int i = 0; i < nt; i++)
         for (int k = 0; k < n_targets; k++) {
             const struct staff_target *x = &t[k];
-            int scope = x->kind == TARGET_OCCUPANCY ? results_group_scope(m, x->group, 1 + i)
-                                                    : results_interval_scope(m, i, x->channel);
+            /* Steady mode has one interval: the run's own scopes. */
+            int day = m->mode == MODE_DAY;
+            int scope = x->kind == TARGET_OCCUPANCY ? results_group_scope(m, x->group, day ? 1 + i : 0)
+                        : day                       ? results_interval_scope(m, i, x->channel)
+                                                    : 1 + x->channel;
             int metric = x->kind == TARGET_SL ? MET_SL : x->kind == TARGET_ABANDON ? MET_ABANDON_RATE
                                                                                   : MET_OCCUPANCY;
             const struct stat_summary *s = &r->summary[scope * MET_N + metric];
@@ -197,10 +200,6 @@ int staff_sim(struct model_spec *m, const struct staff_target *t, int n_targets,
               const struct sim_hooks *hooks, int *simulations, char *why, size_t cap)
 {
     int nt = model_total_intervals(m), ng = m->n_groups;
-    if (m->mode != MODE_DAY) {
-        snprintf(why, cap, "the sim method staffs a day: use a day-mode config (steady: --method erlang)");
-        return -1;
-    }
     for (int g = 0; g < ng; g++)
         if (m->groups[g].n_shifts > 0) {
             snprintf(why, cap, "group '%s' has shifts: the sim method sets agents per interval", m->groups[g].name);

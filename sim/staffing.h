@@ -29,7 +29,8 @@ int staff_parse_target(const char *text, const struct model_spec *m, struct staf
 int staff_erlang(const struct model_spec *m, const struct staff_target *t, int n_targets,
                  int *agents, char *why, size_t cap);
 
-/* The sim requirement of a day-mode model (agents per interval, no shifts): from the erlang
+/* The sim requirement of a model (agents per interval, no shifts; steady mode: one interval):
+ * from the erlang
  * answer (or the config's staffing when erlang cannot), add an agent to the cheapest group able
  * to help in every interval failing a target, simulating the whole day each round (intervals
  * interact), until every target holds at the unfavourable end of its 95 % interval; then remove

@@ -2,12 +2,15 @@
  * its targets at the unfavourable end of the 95 % interval; with one agent fewer in any one
  * interval, some target fails (checked by simulating each such day, on the same replications). */
 #include "check.h"
+#include "erlang.h"
+#include "stats.h"
 #include "testlib.h"
 #include "conf.h"
 #include "model.h"
 #include "staffing.h"
 #include "util.h"
 
+#include <gsl/gsl_cdf.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +38,69 @@ static int count_failures(struct model_spec *m, const struct staff_target *t, in
         }
     results_free(r);
     return bad;
+}
+
+/* Steady single queues: where the exact service level at the erlang answer N clears the
+ * target, and at N - 1 misses it, by more than two of the simulation's half-widths (Bonferroni
+ * over the cases), --method sim gives N too. */
+static void test_steady(int quick)
+{
+    static const double cases[][4] = {{200, 180, 300, 0.8},  {1900, 180, 300, 0.8}, {50, 300, 120, 0.9},
+                                      {600, 240, 600, 0.7},  {200, 180, 0, 0.8},    {900, 180, 0, 0.8},
+                                      {50, 300, 0, 0.9},     {1200, 420, 0, 0.95}};
+    int n_cases = 8, decisive = 0, equal = 0;
+    double z = gsl_cdf_ugaussian_Qinv(0.05 / (2.0 * n_cases));
+    for (int c = 0; c < n_cases; c++) {
+        char text[1024];
+        double rate = cases[c][0], aht = cases[c][1], patience = cases[c][2], target = cases[c][3];
+        snprintf(text, sizeof text,
+                 "arrivals_per_hour = %g; aht_s = %g; agents = 1; abandonment = %s; %s%g; "
+                 "contacts = %d; warmup_contacts = %d; replications = %d; seed = %d;\n",
+                 rate, aht, patience > 0 ? "true" : "false", patience > 0 ? "patience_s = " : "sl_seconds = ",
+                 patience > 0 ? patience : 20.0, quick ? 20000 : 100000, quick ? 2000 : 10000,
+                 quick ? 4 : 10, 40 + c);
+        struct model_spec m;
+        if (!CHECK(testlib_load(text, "build/test_staff_steady.cfg", &m) == 0, "a steady case loads"))
+            continue;
+        struct staff_target t;
+        char why[300];
+        staff_parse_target("voice:sl=0.8@20s", &m, &t, why, sizeof why);
+        t.value = target;
+        int erlang = 0, sim = 0, simulations = 0;
+        staff_erlang(&m, &t, 1, &erlang, why, sizeof why);
+        /* The simulation's half-width at N, and the exact service levels at N and N - 1. */
+        m.groups[0].agents[0] = erlang;
+        struct results *r = sim_run(&m, NULL);
+        const struct stat_summary *s = &r->summary[1 * MET_N + MET_SL];
+        double h = s->ci95 / stat_t_quantile(0.95, s->n) * z;
+        results_free(r);
+        struct erlang_input in = {rate / 3600, aht, erlang, patience, 20};
+        struct erlang_metrics at, below;
+        int ok = patience > 0 ? erlang_a(&in, &at) : erlang_c(&in, &at);
+        in.agents = erlang - 1;
+        int stable = patience > 0 ? erlang_a(&in, &below) == 0 : erlang_c(&in, &below) == 0;
+        double miss = stable ? target - below.service_level : 1;
+        staff_sim(&m, &t, 1, &sim, NULL, &simulations, why, sizeof why);
+        char desc[300];
+        if (ok == 0 && at.service_level - target > 2 * h && miss > 2 * h) {
+            decisive++;
+            equal += sim == erlang;
+            snprintf(desc, sizeof desc,
+                     "%g/h, AHT %g s, %s, SL %g: sim %d = erlang %d (exact SL %.4f at N, %.4f at N - 1, "
+                     "2h = %.4f)",
+                     rate, aht, patience > 0 ? "Erlang A" : "Erlang C", target, sim, erlang,
+                     at.service_level, stable ? below.service_level : 0.0, 2 * h);
+            CHECK(sim == erlang, desc);
+        } else {
+            printf("    %g/h, AHT %g s: not decisive (exact SL %.4f at N = %d, 2h = %.4f); sim %d\n",
+                   rate, aht, at.service_level, erlang, 2 * h, sim);
+        }
+        model_spec_free(&m);
+    }
+    char desc[200];
+    snprintf(desc, sizeof desc, "steady: %d of %d cases decisive, sim equal to erlang in %d", decisive,
+             n_cases, equal);
+    CHECK(decisive >= 3 && equal == decisive, desc);
 }
 
 int main(void)
@@ -74,5 +140,6 @@ int main(void)
     }
     CHECK(all_fail, "removing one agent from any interval fails at least one target");
     model_spec_free(&m);
+    test_steady(check_quick());
     return check_summary();
 }
