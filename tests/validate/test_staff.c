@@ -103,6 +103,61 @@ static void test_steady(int quick)
     CHECK(decisive >= 3 && equal == decisive, desc);
 }
 
+/* Two skills on one day: dedicated teams against one cross-skilled team, each staffed by the
+ * sim method for the same targets; the pooled requirement is below the dedicated sum. */
+#define TWO_SKILLS                                                                                 \
+    "mode = \"day\"; seed = 19; replications = %d;\n"                                            \
+    "day = { start = \"08:00\"; end = \"12:00\"; interval_min = 60; };\n"                       \
+    "channels = ( { name = \"sales\"; arrivals_per_hour = [ 40.0, 80.0, 90.0, 50.0 ];\n"         \
+    "  service = { dist = \"exponential\"; mean_s = 240.0; };\n"                                 \
+    "  patience = { dist = \"exponential\"; mean_s = 180.0; }; },\n"                             \
+    "  { name = \"support\"; arrivals_per_hour = [ 60.0, 70.0, 100.0, 80.0 ];\n"                \
+    "  service = { dist = \"exponential\"; mean_s = 300.0; };\n"                                 \
+    "  patience = { dist = \"exponential\"; mean_s = 180.0; }; } );\n%s"
+
+static int staffed_sum(const char *groups, int reps, int *per_interval)
+{
+    char text[2048];
+    snprintf(text, sizeof text, TWO_SKILLS, reps, groups);
+    struct model_spec m;
+    if (testlib_load(text, "build/test_staff_two.cfg", &m) != 0) return -1;
+    struct staff_target t[2];
+    char why[300];
+    staff_parse_target("sales:sl=0.8@20s", &m, &t[0], why, sizeof why);
+    staff_parse_target("support:sl=0.8@20s", &m, &t[1], why, sizeof why);
+    int agents[8] = {0}, simulations = 0, total = 0;
+    if (staff_sim(&m, t, 2, agents, NULL, &simulations, why, sizeof why) != 0) {
+        model_spec_free(&m);
+        return -1;
+    }
+    for (int i = 0; i < 4; i++) {
+        per_interval[i] = 0;
+        for (int g = 0; g < m.n_groups; g++)
+            per_interval[i] += agents[i * m.n_groups + g];
+        total += per_interval[i];
+    }
+    model_spec_free(&m);
+    return total;
+}
+
+static void test_pooling(int quick)
+{
+    int reps = quick ? 6 : 20, dedicated[4], pooled[4];
+    int d = staffed_sum("groups = ( { name = \"sales team\"; skills = [ \"sales\" ]; agents = 8; },\n"
+                        "  { name = \"support team\"; skills = [ \"support\" ]; agents = 8; } );\n",
+                        reps, dedicated);
+    int p = staffed_sum("groups = ( { name = \"everyone\"; skills = [ \"sales\", \"support\" ];\n"
+                        "  agents = 16; } );\n",
+                        reps, pooled);
+    char desc[300];
+    snprintf(desc, sizeof desc,
+             "pooling gain: one cross-skilled team needs %d agent-hours (%d %d %d %d), two dedicated "
+             "teams %d (%d %d %d %d)",
+             p, pooled[0], pooled[1], pooled[2], pooled[3], d, dedicated[0], dedicated[1],
+             dedicated[2], dedicated[3]);
+    CHECK(d > 0 && p > 0 && p < d, desc);
+}
+
 int main(void)
 {
     int reps = check_quick() ? 6 : 20;
@@ -141,5 +196,6 @@ int main(void)
     CHECK(all_fail, "removing one agent from any interval fails at least one target");
     model_spec_free(&m);
     test_steady(check_quick());
+    test_pooling(check_quick());
     return check_summary();
 }
