@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "conf.h"
 #include "json.h"
+#include "plot.h"
 #include "staffing.h"
 #include "util.h"
 
@@ -18,17 +19,20 @@ static void usage(FILE *out)
             "Usage: ccsim staff CONFIG --target T... [options]\n\n"
             "The agents each group needs per interval to meet every target, at the least cost.\n"
             "T is CHANNEL:sl=F@Ts (service level F within T s), CHANNEL:abandon=F (at most F\n"
-            "abandon) or GROUP:occupancy=F (at most F occupancy); repeatable.\n\n"
+            "abandon), CHANNEL:wait=F (delay probability at most F) or GROUP:occupancy=F (at\n"
+            "most F occupancy); repeatable.\n\n"
             "Options:\n"
             "  --target T        a target; repeatable, at least one\n"
             "  --method M        erlang: per interval, Erlang A (or C without abandonment) at\n"
             "                    that interval's load (SIPP); sim: from there, simulating the\n"
             "                    day, add and remove agents until every target holds at the\n"
-            "                    unfavourable end of its 95 %% interval\n"
+            "                    unfavourable end of its 95 %% interval; isa: the iterative\n"
+            "                    staffing algorithm, for one group and a CHANNEL:wait=F target\n"
             "  --reps N, --seed S, -j N  the simulations of --method sim\n"
             "  -s S, --set KEY=VALUE  scenarios and overrides, as for ccsim run\n"
             "  --json FILE       the requirement as JSON ('-': stdout, no table)\n"
             "  --csv FILE        one row per interval and group\n"
+            "  --plots DIR       the requirement against the offered load, per interval\n"
             "  -h, --help        this help\n\n"
             "Example:\n"
             "  ccsim staff configs/default.cfg --target voice:sl=0.8@20s --target voice:abandon=0.05\n");
@@ -45,9 +49,58 @@ static void interval_label(char *buf, size_t cap, const struct model_spec *m, in
         snprintf(buf, cap, "%02d:%02d", mins / 60 % 100, mins % 60);
 }
 
+/* The requirement against the offered load (erlangs: arrival rate times mean handle time, all
+ * channels), one point per interval. */
+static void plot_requirement(const char *dir, const struct model_spec *m, const int *agents,
+                             const char *method)
+{
+    struct plotter p;
+    if (plot_begin(&p, dir) != 0) return;
+    int nt = model_total_intervals(m), ns = m->n_segments > 0 ? m->n_segments : 1;
+    int n_series = 1 + m->n_groups;
+    char **series = xcalloc((size_t)n_series, sizeof *series);
+    int *counts = xcalloc((size_t)n_series, sizeof *counts);
+    double *x = xcalloc((size_t)n_series * nt, sizeof *x), *y = xcalloc((size_t)n_series * nt, sizeof *y);
+    double *ci = xcalloc((size_t)n_series * nt, sizeof *ci);
+    series[0] = xstrdup("offered load (erlangs)");
+    for (int g = 0; g < m->n_groups; g++) {
+        char label[300];
+        snprintf(label, sizeof label, "%s: agents (%s)", m->groups[g].name, method);
+        series[1 + g] = xstrdup(label);
+    }
+    for (int s = 0; s < n_series; s++) {
+        counts[s] = nt;
+        for (int i = 0; i < nt; i++) {
+            int at = s * nt + i;
+            x[at] = m->mode == MODE_DAY ? (m->day_start_s + (i % m->n_intervals) * m->interval_s) / 3600 +
+                                              24.0 * (i / m->n_intervals)
+                                        : i;
+            if (s > 0) {
+                y[at] = agents[(size_t)i * m->n_groups + s - 1];
+                continue;
+            }
+            for (int c = 0; c < m->n_channels; c++)
+                for (int g = 0; g < ns; g++)
+                    y[at] += m->channels[c].rate_per_s[(size_t)g * nt + i] * dist_mean(&m->channels[c].service);
+        }
+    }
+    plot_curves(&p, "staffing", "Staffing requirement against offered load",
+                m->mode == MODE_DAY ? "interval start (hour)" : "interval", "erlangs, agents",
+                n_series, series, counts, x, y, ci);
+    for (int s = 0; s < n_series; s++)
+        free(series[s]);
+    free(series);
+    free(counts);
+    free(x);
+    free(y);
+    free(ci);
+    plot_finish(&p);
+}
+
 int cmd_staff(int argc, char **argv)
 {
-    const char *config = NULL, *method = "erlang", *json_path = NULL, *csv_path = NULL;
+    const char *config = NULL, *method = "erlang", *json_path = NULL, *csv_path = NULL,
+               *plots_dir = NULL;
     struct conf_override *sets = xcalloc((size_t)argc + 1, sizeof *sets);
     const char **scenarios = xcalloc((size_t)argc + 1, sizeof *scenarios);
     const char **targets = xcalloc((size_t)argc + 1, sizeof *targets);
@@ -78,6 +131,8 @@ int cmd_staff(int argc, char **argv)
             json_path = v;
         } else if ((v = cli_flag_value(argc, argv, &i, "--csv", &bad)) != NULL) {
             csv_path = v;
+        } else if ((v = cli_flag_value(argc, argv, &i, "--plots", &bad)) != NULL) {
+            plots_dir = v;
         } else if ((status = cli_config_arg("staff", a, bad, &config)) != 0) {
             goto done;
         }
@@ -90,9 +145,8 @@ int cmd_staff(int argc, char **argv)
         status = cli_usage_error("staff", "at least one --target expected, e.g. voice:sl=0.8@20s");
         goto done;
     }
-    if (strcmp(method, "erlang") != 0 && strcmp(method, "sim") != 0) {
-        status = cli_usage_error("staff", "--method: 'erlang' or 'sim' (the iterative staffing "
-                                          "algorithm 'isa' is to come), got '%s'",
+    if (strcmp(method, "erlang") != 0 && strcmp(method, "sim") != 0 && strcmp(method, "isa") != 0) {
+        status = cli_usage_error("staff", "--method: 'erlang', 'sim' or 'isa' expected, got '%s'",
                                  method);
         goto done;
     }
@@ -125,12 +179,19 @@ int cmd_staff(int argc, char **argv)
     if (batch.seed >= 0) m.seed = (uint64_t)batch.seed;
     int failed = strcmp(method, "sim") == 0
                      ? staff_sim(&m, parsed, n_targets, agents, &hooks, &simulations, why, sizeof why)
+                 : strcmp(method, "isa") == 0
+                     ? staff_isa(&m, parsed, n_targets, agents, &hooks, &simulations, why, sizeof why)
                      : staff_erlang(&m, parsed, n_targets, agents, why, sizeof why);
     if (failed) {
         fprintf(stderr, "ccsim staff: %s\n", why);
         status = EXIT_USAGE;
         goto done;
     }
+    /* What the requirement achieves, simulated (the same seed and replications). */
+    for (int g = 0; g < m.n_groups; g++)
+        for (int i = 0; i < nt; i++)
+            m.groups[g].agents[i] = agents[(size_t)i * m.n_groups + g];
+    struct results *achieved = sim_run(&m, &hooks);
     /* Agent-hours and cost: day mode over the intervals; steady mode per hour. */
     double hours = 0, cost = 0, per_interval_h = m.mode == MODE_DAY ? m.interval_s / 3600 : 1;
     for (int i = 0; i < nt; i++)
@@ -170,6 +231,16 @@ int cmd_staff(int argc, char **argv)
             for (int g = 0; g < m.n_groups; g++)
                 json_int(&j, m.groups[g].name, agents[(size_t)i * m.n_groups + g]);
             json_end_object(&j);
+            json_begin_object(&j, "achieved");
+            for (int k = 0; k < n_targets; k++) {
+                const struct stat_summary *s = staff_target_summary(&m, achieved, &parsed[k], i);
+                json_begin_object(&j, targets[k]);
+                json_number(&j, "mean", s->mean);
+                json_number(&j, "ci95", s->ci95);
+                json_int(&j, "n", s->n);
+                json_end_object(&j);
+            }
+            json_end_object(&j);
             json_end_object(&j);
         }
         json_end_array(&j);
@@ -199,8 +270,13 @@ int cmd_staff(int argc, char **argv)
             status = EXIT_RUNTIME;
         }
     }
+    if (plots_dir != NULL) plot_requirement(plots_dir, &m, agents, method);
     if (json_path == NULL || strcmp(json_path, "-") != 0) {
-        if (simulations > 0)
+        if (simulations > 0 && strcmp(method, "isa") == 0)
+            printf("ccsim staff: %s, method isa (%d iterations of %d replications; delay "
+                   "probability held on every interval of the grid)\n",
+                   config, simulations, m.replications);
+        else if (simulations > 0)
             printf("ccsim staff: %s, method sim (%d simulations of the day, %d replications each; "
                    "targets met at the unfavourable end of their 95 %% interval)\n",
                    config, simulations, m.replications);
@@ -210,6 +286,9 @@ int cmd_staff(int argc, char **argv)
         printf("%-14s", "interval");
         for (int g = 0; g < m.n_groups; g++)
             printf(" %14.14s", m.groups[g].name);
+        printf("  ");
+        for (int k = 0; k < n_targets; k++)
+            printf(k + 1 < n_targets ? "  %-22s" : "  %s", targets[k]);
         putchar('\n');
         for (int i = 0; i < nt; i++) {
             char label[32];
@@ -217,10 +296,22 @@ int cmd_staff(int argc, char **argv)
             printf("%-14s", label);
             for (int g = 0; g < m.n_groups; g++)
                 printf(" %14d", agents[(size_t)i * m.n_groups + g]);
+            printf("  ");
+            for (int k = 0; k < n_targets; k++) {
+                const struct stat_summary *s = staff_target_summary(&m, achieved, &parsed[k], i);
+                char cell[48] = "-";
+                if (isfinite(s->mean))
+                    snprintf(cell, sizeof cell, "%.3f ± %.3f", s->mean, isfinite(s->ci95) ? s->ci95 : 0.0);
+                /* "±" is two bytes and one column wide. */
+                printf("  %-*s", k + 1 < n_targets ? (isfinite(s->mean) ? 23 : 22) : 0, cell);
+            }
             putchar('\n');
         }
+        printf("targets as simulated with this staffing: mean ± 95 %% half-width, %d replications\n",
+               achieved->replications);
         printf("agent-hours %.2f%s, cost %.2f\n", hours, m.mode == MODE_DAY ? "" : " per hour", cost);
     }
+    results_free(achieved);
 done:
     if (loaded) model_spec_free(&m);
     for (int k = 0; k < batch.n_sets; k++)

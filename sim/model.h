@@ -503,6 +503,9 @@ struct sim_hooks {
     /* Set (by a signal handler) to stop early: no replication starts and running ones end at
      * once; the results are then incomplete and the caller discards them. */
     volatile sig_atomic_t *stop;
+    /* [replication * total intervals + i]: the contacts in the system when interval i opens
+     * (the iterative staffing algorithm's sample); NULL none.  Sized for model.replications. */
+    int *in_system_at_start;
 };
 
 /* Runs all replications of m (seed m->seed) and summarizes them.  Caller owns the result

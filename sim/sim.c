@@ -2229,6 +2229,9 @@ static void handle_staffing(struct rep *r, int index)
     int n = m->n_intervals;
     if (index < r->n_total) {
         int k = index % n, d = index / n;
+        if (r->hooks != NULL && r->hooks->in_system_at_start != NULL)
+            r->hooks->in_system_at_start[(size_t)r->rep_index * r->n_total + index] =
+                (int)r->in_system;
         if (k > 0) sample_backlog(r, index - 1, 0);
         switch_bucket(r, index);
         r->closed = 0;

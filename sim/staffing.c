@@ -31,8 +31,10 @@ int staff_parse_target(const char *text, const struct model_spec *m, struct staf
         t->kind = TARGET_ABANDON;
     } else if (sscanf(what, "occupancy=%lf%c", &v, &extra) == 1) {
         t->kind = TARGET_OCCUPANCY;
+    } else if (sscanf(what, "wait=%lf%c", &v, &extra) == 1) {
+        t->kind = TARGET_WAIT;
     } else {
-        snprintf(why, cap, "'%s': sl=F@Ts, abandon=F or occupancy=F expected after the name", what);
+        snprintf(why, cap, "'%s': sl=F@Ts, abandon=F, wait=F or occupancy=F expected after the name", what);
         return -1;
     }
     if (!(v > 0 && v < 1) || (t->kind == TARGET_SL && !(s >= 0))) {
@@ -71,6 +73,7 @@ static int meets(const struct staff_target *t, int n_targets, int g, int c, doub
         if (!ok) return 0; /* Erlang C past its stability */
         if (x->kind == TARGET_SL && e.service_level < x->value) return 0;
         if (x->kind == TARGET_ABANDON && e.p_abandon > x->value) return 0;
+        if (x->kind == TARGET_WAIT && e.p_wait > x->value) return 0;
         if (x->kind == TARGET_OCCUPANCY && rate * aht / n > x->value) return 0;
     }
     return 1;
@@ -146,6 +149,22 @@ int staff_erlang(const struct model_spec *m, const struct staff_target *t, int n
 
 /* ==== The sim method ==== */
 
+/* The simulated value of target t in interval i (steady mode has one interval: the run's own
+ * scopes). */
+const struct stat_summary *staff_target_summary(const struct model_spec *m, const struct results *r,
+                                                const struct staff_target *t, int i)
+{
+    int day = m->mode == MODE_DAY;
+    int scope = t->kind == TARGET_OCCUPANCY ? results_group_scope(m, t->group, day ? 1 + i : 0)
+                : day                       ? results_interval_scope(m, i, t->channel)
+                                            : 1 + t->channel;
+    int metric = t->kind == TARGET_SL        ? MET_SL
+                 : t->kind == TARGET_ABANDON ? MET_ABANDON_RATE
+                 : t->kind == TARGET_WAIT    ? MET_P_WAIT
+                                             : MET_OCCUPANCY;
+    return &r->summary[scope * MET_N + metric];
+}
+
 /* Simulates the day with the requirement, and counts the (interval, target) pairs that fail at
  * the unfavourable end of their 95 % interval (the lower end for service level, the upper for
  * abandonment and occupancy).  Intervals without contacts meet every target. */
@@ -161,14 +180,7 @@ static int failures(struct model_spec *m, const struct staff_target *t, int n_ta
     for (int i = 0; i < nt; i++)
         for (int k = 0; k < n_targets; k++) {
             const struct staff_target *x = &t[k];
-            /* Steady mode has one interval: the run's own scopes. */
-            int day = m->mode == MODE_DAY;
-            int scope = x->kind == TARGET_OCCUPANCY ? results_group_scope(m, x->group, day ? 1 + i : 0)
-                        : day                       ? results_interval_scope(m, i, x->channel)
-                                                    : 1 + x->channel;
-            int metric = x->kind == TARGET_SL ? MET_SL : x->kind == TARGET_ABANDON ? MET_ABANDON_RATE
-                                                                                  : MET_OCCUPANCY;
-            const struct stat_summary *s = &r->summary[scope * MET_N + metric];
+            const struct stat_summary *s = staff_target_summary(m, r, x, i);
             double h = isfinite(s->ci95) ? s->ci95 : 0;
             int bad = 0;
             if (isfinite(s->mean)) {
@@ -262,4 +274,73 @@ int staff_sim(struct model_spec *m, const struct staff_target *t, int n_targets,
     free(fails);
     free(trial);
     return rc;
+}
+
+/* ==== The iterative staffing algorithm ==== */
+
+static int int_cmp(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return x < y ? -1 : x > y;
+}
+
+int staff_isa(struct model_spec *m, const struct staff_target *t, int n_targets, int *agents,
+              const struct sim_hooks *hooks, int *iterations, char *why, size_t cap)
+{
+    int nt = model_total_intervals(m), reps = m->replications;
+    if (m->mode != MODE_DAY || m->n_groups != 1 || m->groups[0].n_shifts > 0 || n_targets != 1 ||
+        t[0].kind != TARGET_WAIT) {
+        snprintf(why, cap, "the isa method staffs one group (agents per interval) of a day for one "
+                           "delay-probability target, CHANNEL:wait=F");
+        return -1;
+    }
+    if (staff_erlang(m, t, n_targets, agents, why, cap) != 0) return -1;
+    struct sim_hooks h;
+    if (hooks != NULL)
+        h = *hooks;
+    else
+        memset(&h, 0, sizeof h);
+    h.precision_rel = 0;
+    h.in_system_at_start = malloc((size_t)reps * nt * sizeof(int));
+    int *column = malloc((size_t)reps * sizeof(int)), *next = malloc((size_t)nt * sizeof(int));
+    if (h.in_system_at_start == NULL || column == NULL || next == NULL) {
+        free(h.in_system_at_start);
+        free(column);
+        free(next);
+        snprintf(why, cap, "out of memory");
+        return -1;
+    }
+    double alpha = t[0].value;
+    for (*iterations = 1; *iterations <= 20; ++*iterations) {
+        for (int i = 0; i < nt; i++)
+            m->groups[0].agents[i] = agents[i];
+        struct results *r = sim_run(m, &h);
+        results_free(r);
+        int changed = 0;
+        for (int i = 0; i < nt; i++) {
+            /* The interval's sample: the larger of the counts at its two ends (the load may move
+             * within it; the end of the last one is the close, taken as its start). */
+            for (int k = 0; k < reps; k++) {
+                int a = h.in_system_at_start[(size_t)k * nt + i];
+                int b = i + 1 < nt ? h.in_system_at_start[(size_t)k * nt + i + 1] : a;
+                column[k] = a > b ? a : b;
+            }
+            qsort(column, (size_t)reps, sizeof *column, int_cmp);
+            /* The least s with at most a fraction alpha of the replications at N >= s: one above
+             * the value at rank ceil((1 - alpha) reps) from the bottom. */
+            int keep = (int)floor(alpha * reps); /* replications allowed at N >= s */
+            int s = keep >= reps ? 0 : column[reps - 1 - keep] + 1;
+            next[i] = s;
+            changed |= next[i] != agents[i];
+        }
+        memcpy(agents, next, (size_t)nt * sizeof *agents);
+        if (!changed) break;
+    }
+    if (*iterations > 20) *iterations = 20; /* no fixed point: sampling noise moves it by one */
+    for (int i = 0; i < nt; i++)
+        m->groups[0].agents[i] = agents[i];
+    free(h.in_system_at_start);
+    free(column);
+    free(next);
+    return 0;
 }

@@ -9,20 +9,27 @@
 
 #include <stddef.h>
 
-enum staff_kind { TARGET_SL, TARGET_ABANDON, TARGET_OCCUPANCY };
+enum staff_kind { TARGET_SL, TARGET_ABANDON, TARGET_OCCUPANCY, TARGET_WAIT };
 
 struct staff_target {
     enum staff_kind kind;
     int channel;      /* SL, abandon: the channel */
     int group;        /* occupancy: the group */
-    double value;     /* SL: the least fraction; abandon, occupancy: the most */
+    double value;     /* SL: the least fraction; abandon, occupancy, wait: the most */
     double sl_s;      /* SL: the threshold, s */
 };
 
-/* Parses "CHANNEL:sl=F@Ts", "CHANNEL:abandon=F" or "GROUP:occupancy=F" against m.  Returns 0,
- * or -1 with the reason in why. */
+/* Parses "CHANNEL:sl=F@Ts", "CHANNEL:abandon=F", "CHANNEL:wait=F" (delay probability) or
+ * "GROUP:occupancy=F" against m.  Returns 0, or -1 with the reason in why. */
 int staff_parse_target(const char *text, const struct model_spec *m, struct staff_target *t,
                        char *why, size_t cap);
+
+struct results;
+struct stat_summary;
+
+/* Target t's measure in interval i of results r of model m (steady mode: the run). */
+const struct stat_summary *staff_target_summary(const struct model_spec *m, const struct results *r,
+                                                const struct staff_target *t, int i);
 
 /* The erlang (SIPP) requirement: agents[interval * n_groups + group], every group serving one
  * channel and every channel served by one group.  Returns 0, or -1 with the reason in why. */
@@ -38,5 +45,15 @@ int staff_erlang(const struct model_spec *m, const struct staff_target *t, int n
  * the reason in why; *simulations counts the day simulations run. */
 int staff_sim(struct model_spec *m, const struct staff_target *t, int n_targets, int *agents,
               const struct sim_hooks *hooks, int *simulations, char *why, size_t cap);
+
+/* The iterative staffing algorithm (Feldman, Mandelbaum, Massey and Whitt, Management Science
+ * 54(2), 2008) for one group serving one channel with a delay-probability target F
+ * (CHANNEL:wait=F), on the config's intervals (a fine grid such as 5 minutes): from the erlang
+ * answer, simulate with staffing s_k, and set s_{k+1}(i) to the least s with P(N_i >= s) <= F,
+ * N_i the contacts in the system as interval i opens, estimated over the replications; until
+ * the staffing repeats (at most 20 iterations).  *iterations is set.  Returns 0, or -1 with the
+ * reason in why. */
+int staff_isa(struct model_spec *m, const struct staff_target *t, int n_targets, int *agents,
+              const struct sim_hooks *hooks, int *iterations, char *why, size_t cap);
 
 #endif

@@ -39,5 +39,9 @@ check "an occupancy cap raises the requirement" bash -c "a=\$('$CCSIM' staff con
 for bad_target in "voice:sl=1.5@20s" "fax:sl=0.8@20s" "voice:speed=3" "nosuch:occupancy=0.8" "voice"; do
     check "--target $bad_target: exit 2 with a message" bash -c "'$CCSIM' staff configs/erlang.cfg --target '$bad_target' 2>'$tmp/e'; test \$? -eq 2 && grep -q 'target' '$tmp/e'"
 done
-check "a method not there yet: exit 2, saying so" bash -c "'$CCSIM' staff configs/erlang.cfg --target voice:sl=0.8@20s --method isa 2>&1 | grep -q 'to come'"
+check "an unknown method: exit 2, naming the methods" bash -c "'$CCSIM' staff configs/erlang.cfg --target voice:sl=0.8@20s --method guess 2>&1 | grep -q \"'erlang', 'sim' or 'isa'\""
 check "a chat group: the erlang method says why it cannot" bash -c "'$CCSIM' staff configs/digital.cfg --target chat:sl=0.8@60s 2>&1 | grep -q 'the erlang method takes groups of one voice or email skill'"
+check "--plots: the requirement against the offered load, a point per interval" bash -c "'$CCSIM' staff configs/default.cfg --target voice:sl=0.8@20s --plots '$tmp/p' >/dev/null && test -s '$tmp/p/staffing.png' && test \$(grep -c '^x ' '$tmp/p/staffing.dat') -eq 2 && test \$(grep -c '^ [0-9]' '$tmp/p/staffing.dat') -eq 48"
+check "--method isa needs a delay-probability target" bash -c "'$CCSIM' staff configs/default.cfg --target voice:sl=0.8@20s --method isa 2>&1 | grep -q 'CHANNEL:wait=F'"
+check "the sim method's staffing, simulated again: every interval meets the target at its interval's lower end" bash -c "'$CCSIM' staff configs/default.cfg --target voice:sl=0.8@20s --method sim --reps 10 | awk '/^[0-9][0-9]:/ { n++; if (\$3 - \$5 < 0.8) bad++ } END { exit !(n == 24 && bad == 0) }'"
+check "--json: every interval carries each target as achieved" bash -c "'$CCSIM' staff configs/default.cfg --target voice:sl=0.8@20s --target voice:abandon=0.05 --json - | tr -d ' \n' | grep -o '\"achieved\":{\"voice:sl=0.8@20s\":{\"mean\":[0-9.e-]*,\"ci95\":[0-9.e-]*,\"n\":20},\"voice:abandon=0.05\"' | wc -l | grep -qx 24"

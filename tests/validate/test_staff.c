@@ -11,6 +11,7 @@
 #include "util.h"
 
 #include <gsl/gsl_cdf.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -158,6 +159,79 @@ static void test_pooling(int quick)
     CHECK(d > 0 && p > 0 && p < d, desc);
 }
 
+/* A morning whose load rises fast, on a 5-minute grid: the delay probability across the
+ * intervals, with the SIPP (erlang) staffing and with the iterative staffing algorithm, both for
+ * P(wait) <= 0.2; ISA keeps it flatter.  Spread: the standard deviation over the intervals of
+ * their simulated P(wait). */
+static double pwait_spread(struct model_spec *m, const int *agents, double *lo, double *hi)
+{
+    for (int i = 0; i < m->n_intervals; i++)
+        m->groups[0].agents[i] = agents[i];
+    struct results *r = sim_run(m, NULL);
+    double sum = 0, sum2 = 0;
+    int n = 0;
+    *lo = 1;
+    *hi = 0;
+    for (int i = 0; i < m->n_intervals; i++) {
+        double p = r->summary[results_interval_scope(m, i, 0) * MET_N + MET_P_WAIT].mean;
+        if (!isfinite(p)) continue;
+        sum += p;
+        sum2 += p * p;
+        n++;
+        if (p < *lo) *lo = p;
+        if (p > *hi) *hi = p;
+    }
+    results_free(r);
+    double mean = sum / n;
+    return sqrt(fmax(sum2 / n - mean * mean, 0));
+}
+
+static void test_isa(int quick)
+{
+    char text[2048], rates[1024] = "";
+    /* 24 five-minute intervals: 120/h rising to 1,500/h within the first hour, then flat. */
+    for (int i = 0; i < 24; i++) {
+        char one[32];
+        double rate = i < 12 ? 120 + (1500 - 120) * i / 11.0 : 1500;
+        snprintf(one, sizeof one, "%s%.1f", i ? ", " : "", rate);
+        strncat(rates, one, sizeof rates - strlen(rates) - 1);
+    }
+    snprintf(text, sizeof text,
+             "mode = \"day\"; seed = 23; replications = %d;\n"
+             "day = { start = \"08:00\"; end = \"10:00\"; interval_min = 5; };\n"
+             "channels = ( { name = \"voice\"; arrivals_per_hour = [ %s ];\n"
+             "  service = { dist = \"exponential\"; mean_s = 300.0; };\n"
+             "  patience = { dist = \"exponential\"; mean_s = 600.0; }; } );\n"
+             "groups = ( { name = \"team\"; skills = [ \"voice\" ]; agents = 10; } );\n",
+             quick ? 100 : 400, rates);
+    struct model_spec m;
+    if (!CHECK(testlib_load(text, "build/test_staff_isa.cfg", &m) == 0, "the rising morning loads")) return;
+    struct staff_target t;
+    char why[300];
+    staff_parse_target("voice:wait=0.2", &m, &t, why, sizeof why);
+    int sipp[24], isa[24], iterations = 0;
+    staff_erlang(&m, &t, 1, sipp, why, sizeof why);
+    int rc = staff_isa(&m, &t, 1, isa, NULL, &iterations, why, sizeof why);
+    if (!CHECK(rc == 0, "the iterative staffing algorithm runs")) return;
+    double slo, shi, ilo, ihi;
+    double s_spread = pwait_spread(&m, sipp, &slo, &shi);
+    double i_spread = pwait_spread(&m, isa, &ilo, &ihi);
+    char desc[400];
+    snprintf(desc, sizeof desc,
+             "rising load, 5-minute grid: P(wait) spread across the intervals %.4f with ISA "
+             "(%.3f to %.3f, %d iterations) against %.4f with SIPP (%.3f to %.3f)",
+             i_spread, ilo, ihi, iterations, s_spread, slo, shi);
+    CHECK(i_spread < s_spread, desc);
+    printf("    SIPP:");
+    for (int i = 0; i < 24; i++)
+        printf(" %d", sipp[i]);
+    printf("\n    ISA: ");
+    for (int i = 0; i < 24; i++)
+        printf(" %d", isa[i]);
+    printf("\n");
+    model_spec_free(&m);
+}
+
 int main(void)
 {
     int reps = check_quick() ? 6 : 20;
@@ -197,5 +271,6 @@ int main(void)
     model_spec_free(&m);
     test_steady(check_quick());
     test_pooling(check_quick());
+    test_isa(check_quick());
     return check_summary();
 }
