@@ -1,6 +1,5 @@
 /* cmd_staff: `ccsim staff CONFIG --target ...`: the agents each group needs per interval to
- * meet every target (docs/staffing.md).  This version has the erlang method (SIPP); the
- * simulation-based methods of the staffing issue are still to come. */
+ * meet every target (docs/staffing.md), by the erlang (SIPP), sim or isa method. */
 #include "cli.h"
 #include "conf.h"
 #include "json.h"
@@ -23,19 +22,23 @@ static void usage(FILE *out)
             "most F occupancy); repeatable.\n\n"
             "Options:\n"
             "  --target T        a target; repeatable, at least one\n"
-            "  --method M        erlang: per interval, Erlang A (or C without abandonment) at\n"
-            "                    that interval's load (SIPP); sim: from there, simulating the\n"
-            "                    day, add and remove agents until every target holds at the\n"
-            "                    unfavourable end of its 95 %% interval; isa: the iterative\n"
-            "                    staffing algorithm, for one group and a CHANNEL:wait=F target\n"
-            "  --reps N, --seed S, -j N  the simulations of --method sim\n"
+            "  --method M        sim (the default): from the erlang answer, simulating the day,\n"
+            "                    add and remove agents until every target holds at the\n"
+            "                    unfavourable end of its 95 %% interval; erlang: per interval,\n"
+            "                    Erlang A (or C without abandonment) at that interval's load\n"
+            "                    (SIPP); isa: the iterative staffing algorithm, for one group\n"
+            "                    and a CHANNEL:wait=F target\n"
+            "  --plan-min M      round up to planning intervals of M minutes (a multiple of the\n"
+            "                    config's interval_min): each the most of its fine intervals\n"
+            "  --reps N, --seed S, -j N  the simulations (sim, isa, and the achieved columns)\n"
             "  -s S, --set KEY=VALUE  scenarios and overrides, as for ccsim run\n"
             "  --json FILE       the requirement as JSON ('-': stdout, no table)\n"
             "  --csv FILE        one row per interval and group\n"
             "  --plots DIR       the requirement against the offered load, per interval\n"
             "  -h, --help        this help\n\n"
             "Example:\n"
-            "  ccsim staff configs/default.cfg --target voice:sl=0.8@20s --target voice:abandon=0.05\n");
+            "  ccsim staff configs/default.cfg --target voice:sl=0.8@20s --target "
+            "voice:abandon=0.05\n");
 }
 
 static void interval_label(char *buf, size_t cap, const struct model_spec *m, int i)
@@ -60,7 +63,8 @@ static void plot_requirement(const char *dir, const struct model_spec *m, const 
     int n_series = 1 + m->n_groups;
     char **series = xcalloc((size_t)n_series, sizeof *series);
     int *counts = xcalloc((size_t)n_series, sizeof *counts);
-    double *x = xcalloc((size_t)n_series * nt, sizeof *x), *y = xcalloc((size_t)n_series * nt, sizeof *y);
+    double *x = xcalloc((size_t)n_series * nt, sizeof *x),
+           *y = xcalloc((size_t)n_series * nt, sizeof *y);
     double *ci = xcalloc((size_t)n_series * nt, sizeof *ci);
     series[0] = xstrdup("offered load (erlangs)");
     for (int g = 0; g < m->n_groups; g++) {
@@ -72,16 +76,18 @@ static void plot_requirement(const char *dir, const struct model_spec *m, const 
         counts[s] = nt;
         for (int i = 0; i < nt; i++) {
             int at = s * nt + i;
-            x[at] = m->mode == MODE_DAY ? (m->day_start_s + (i % m->n_intervals) * m->interval_s) / 3600 +
-                                              24.0 * (i / m->n_intervals)
-                                        : i;
+            x[at] = m->mode == MODE_DAY
+                        ? (m->day_start_s + (i % m->n_intervals) * m->interval_s) / 3600 +
+                              24.0 * (i / m->n_intervals)
+                        : i;
             if (s > 0) {
                 y[at] = agents[(size_t)i * m->n_groups + s - 1];
                 continue;
             }
             for (int c = 0; c < m->n_channels; c++)
                 for (int g = 0; g < ns; g++)
-                    y[at] += m->channels[c].rate_per_s[(size_t)g * nt + i] * dist_mean(&m->channels[c].service);
+                    y[at] += m->channels[c].rate_per_s[(size_t)g * nt + i] *
+                             dist_mean(&m->channels[c].service);
         }
     }
     plot_curves(&p, "staffing", "Staffing requirement against offered load",
@@ -99,7 +105,7 @@ static void plot_requirement(const char *dir, const struct model_spec *m, const 
 
 int cmd_staff(int argc, char **argv)
 {
-    const char *config = NULL, *method = "erlang", *json_path = NULL, *csv_path = NULL,
+    const char *config = NULL, *method = "sim", *json_path = NULL, *csv_path = NULL,
                *plots_dir = NULL;
     struct conf_override *sets = xcalloc((size_t)argc + 1, sizeof *sets);
     const char **scenarios = xcalloc((size_t)argc + 1, sizeof *scenarios);
@@ -108,6 +114,7 @@ int cmd_staff(int argc, char **argv)
     batch.sets = sets;
     batch.scenarios = scenarios;
     int n_targets = 0, status = EXIT_OK, loaded = 0;
+    double plan_min = 0;
     struct model_spec m;
     struct staff_target *parsed = NULL;
     int *agents = NULL;
@@ -127,6 +134,13 @@ int cmd_staff(int argc, char **argv)
             targets[n_targets++] = v;
         } else if ((v = cli_flag_value(argc, argv, &i, "--method", &bad)) != NULL) {
             method = v;
+        } else if ((v = cli_flag_value(argc, argv, &i, "--plan-min", &bad)) != NULL) {
+            char *end;
+            plan_min = strtod(v, &end);
+            if (*end != '\0' || !(plan_min > 0)) {
+                status = cli_usage_error("staff", "--plan-min: minutes > 0 expected, got '%s'", v);
+                goto done;
+            }
         } else if ((v = cli_flag_value(argc, argv, &i, "--json", &bad)) != NULL) {
             json_path = v;
         } else if ((v = cli_flag_value(argc, argv, &i, "--csv", &bad)) != NULL) {
@@ -152,7 +166,8 @@ int cmd_staff(int argc, char **argv)
     }
     struct diag d;
     diag_init(&d);
-    if (conf_load_scenarios(config, scenarios, batch.n_scenarios, sets, batch.n_sets, &m, &d) != 0) {
+    if (conf_load_scenarios(config, scenarios, batch.n_scenarios, sets, batch.n_sets, &m, &d) !=
+        0) {
         diag_print(&d, stderr);
         diag_fini(&d);
         status = EXIT_USAGE;
@@ -168,7 +183,18 @@ int cmd_staff(int argc, char **argv)
             goto done;
         }
     }
-    int nt = model_total_intervals(&m);
+    int nt = model_total_intervals(&m), per_plan = 1;
+    if (plan_min > 0) {
+        double ratio = plan_min * 60 / m.interval_s;
+        per_plan = (int)lround(ratio);
+        if (m.mode != MODE_DAY || per_plan < 1 || fabs(ratio - per_plan) > 1e-9) {
+            status = cli_usage_error(
+                "staff",
+                "--plan-min %g: a multiple of the config's interval (%g min) in day mode expected",
+                plan_min, m.interval_s / 60);
+            goto done;
+        }
+    }
     agents = xcalloc((size_t)nt * m.n_groups + 1, sizeof *agents);
     char why[400];
     int simulations = 0;
@@ -177,16 +203,18 @@ int cmd_staff(int argc, char **argv)
     hooks.precision_rel = 0; /* the same replications in every trial: common random numbers */
     if (batch.reps > 0) m.replications = (int)batch.reps;
     if (batch.seed >= 0) m.seed = (uint64_t)batch.seed;
-    int failed = strcmp(method, "sim") == 0
-                     ? staff_sim(&m, parsed, n_targets, agents, &hooks, &simulations, why, sizeof why)
-                 : strcmp(method, "isa") == 0
-                     ? staff_isa(&m, parsed, n_targets, agents, &hooks, &simulations, why, sizeof why)
-                     : staff_erlang(&m, parsed, n_targets, agents, why, sizeof why);
+    int failed =
+        strcmp(method, "sim") == 0
+            ? staff_sim(&m, parsed, n_targets, agents, &hooks, &simulations, why, sizeof why)
+        : strcmp(method, "isa") == 0
+            ? staff_isa(&m, parsed, n_targets, agents, &hooks, &simulations, why, sizeof why)
+            : staff_erlang(&m, parsed, n_targets, agents, why, sizeof why);
     if (failed) {
         fprintf(stderr, "ccsim staff: %s\n", why);
         status = EXIT_USAGE;
         goto done;
     }
+    if (per_plan > 1) staff_round_up(&m, agents, per_plan);
     /* What the requirement achieves, simulated (the same seed and replications). */
     for (int g = 0; g < m.n_groups; g++)
         for (int i = 0; i < nt; i++)
@@ -226,7 +254,9 @@ int cmd_staff(int argc, char **argv)
         for (int i = 0; i < nt; i++) {
             json_begin_object(&j, NULL);
             json_int(&j, "day", m.mode == MODE_DAY ? i / m.n_intervals : 0);
-            json_number(&j, "start_s", m.mode == MODE_DAY ? m.day_start_s + (i % m.n_intervals) * m.interval_s : 0);
+            json_number(&j, "start_s",
+                        m.mode == MODE_DAY ? m.day_start_s + (i % m.n_intervals) * m.interval_s
+                                           : 0);
             json_begin_object(&j, "groups");
             for (int g = 0; g < m.n_groups; g++)
                 json_int(&j, m.groups[g].name, agents[(size_t)i * m.n_groups + g]);
@@ -301,15 +331,18 @@ int cmd_staff(int argc, char **argv)
                 const struct stat_summary *s = staff_target_summary(&m, achieved, &parsed[k], i);
                 char cell[48] = "-";
                 if (isfinite(s->mean))
-                    snprintf(cell, sizeof cell, "%.3f ± %.3f", s->mean, isfinite(s->ci95) ? s->ci95 : 0.0);
+                    snprintf(cell, sizeof cell, "%.3f ± %.3f", s->mean,
+                             isfinite(s->ci95) ? s->ci95 : 0.0);
                 /* "±" is two bytes and one column wide. */
                 printf("  %-*s", k + 1 < n_targets ? (isfinite(s->mean) ? 23 : 22) : 0, cell);
             }
             putchar('\n');
         }
-        printf("targets as simulated with this staffing: mean ± 95 %% half-width, %d replications\n",
-               achieved->replications);
-        printf("agent-hours %.2f%s, cost %.2f\n", hours, m.mode == MODE_DAY ? "" : " per hour", cost);
+        printf(
+            "targets as simulated with this staffing: mean ± 95 %% half-width, %d replications\n",
+            achieved->replications);
+        printf("agent-hours %.2f%s, cost %.2f\n", hours, m.mode == MODE_DAY ? "" : " per hour",
+               cost);
     }
     results_free(achieved);
 done:

@@ -34,7 +34,8 @@ int staff_parse_target(const char *text, const struct model_spec *m, struct staf
     } else if (sscanf(what, "wait=%lf%c", &v, &extra) == 1) {
         t->kind = TARGET_WAIT;
     } else {
-        snprintf(why, cap, "'%s': sl=F@Ts, abandon=F, wait=F or occupancy=F expected after the name", what);
+        snprintf(why, cap,
+                 "'%s': sl=F@Ts, abandon=F, wait=F or occupancy=F expected after the name", what);
         return -1;
     }
     if (!(v > 0 && v < 1) || (t->kind == TARGET_SL && !(s >= 0))) {
@@ -61,8 +62,8 @@ int staff_parse_target(const char *text, const struct model_spec *m, struct staf
 }
 
 /* Whether n agents meet every target of group g (serving channel c) at this load. */
-static int meets(const struct staff_target *t, int n_targets, int g, int c, double rate,
-                 double aht, double patience, int n)
+static int meets(const struct staff_target *t, int n_targets, int g, int c, double rate, double aht,
+                 double patience, int n)
 {
     for (int k = 0; k < n_targets; k++) {
         const struct staff_target *x = &t[k];
@@ -92,8 +93,9 @@ int staff_erlang(const struct model_spec *m, const struct staff_target *t, int n
         const struct group_spec *gs = &m->groups[g];
         int c = gs->n_skills == 1 ? gs->skills[0] : -1;
         if (c < 0 || group_skill_segment(gs, 0) >= 0 || channel_kind_slotted(m->channels[c].kind)) {
-            snprintf(why, cap, "group '%s': the erlang method takes groups of one voice or email "
-                               "skill for all segments",
+            snprintf(why, cap,
+                     "group '%s': the erlang method takes groups of one voice or email "
+                     "skill for all segments",
                      gs->name);
             rc = -1;
         } else if (served_by[c] >= 0) {
@@ -125,8 +127,9 @@ int staff_erlang(const struct model_spec *m, const struct staff_target *t, int n
                     hi *= 2;
                 }
                 if (hi > 10000000) {
-                    snprintf(why, cap, "group '%s', interval %d: no staffing up to 10,000,000 "
-                                       "agents meets the targets",
+                    snprintf(why, cap,
+                             "group '%s', interval %d: no staffing up to 10,000,000 "
+                             "agents meets the targets",
                              gs->name, i);
                     rc = -1;
                     break;
@@ -184,8 +187,10 @@ static int failures(struct model_spec *m, const struct staff_target *t, int n_ta
             double h = isfinite(s->ci95) ? s->ci95 : 0;
             int bad = 0;
             if (isfinite(s->mean)) {
-                if (x->kind == TARGET_SL) bad = s->mean - h < x->value;
-                else bad = s->mean + h > x->value;
+                if (x->kind == TARGET_SL)
+                    bad = s->mean - h < x->value;
+                else
+                    bad = s->mean + h > x->value;
             }
             fails[(size_t)i * n_targets + k] = (unsigned char)bad;
             n += bad;
@@ -214,7 +219,8 @@ int staff_sim(struct model_spec *m, const struct staff_target *t, int n_targets,
     int nt = model_total_intervals(m), ng = m->n_groups;
     for (int g = 0; g < ng; g++)
         if (m->groups[g].n_shifts > 0) {
-            snprintf(why, cap, "group '%s' has shifts: the sim method sets agents per interval", m->groups[g].name);
+            snprintf(why, cap, "group '%s' has shifts: the sim method sets agents per interval",
+                     m->groups[g].name);
             return -1;
         }
     /* Start from the erlang answer where the model allows it, else from the config's staffing. */
@@ -248,7 +254,8 @@ int staff_sim(struct model_spec *m, const struct staff_target *t, int n_targets,
             int added = 0;
             for (int k = 0; k < n_targets && !added; k++) {
                 if (!fails[(size_t)i * n_targets + k]) continue;
-                int g = t[k].kind == TARGET_OCCUPANCY ? t[k].group : cheapest_group(m, t[k].channel);
+                int g =
+                    t[k].kind == TARGET_OCCUPANCY ? t[k].group : cheapest_group(m, t[k].channel);
                 if (g < 0) continue;
                 agents[(size_t)i * ng + g]++;
                 added = 1;
@@ -290,8 +297,9 @@ int staff_isa(struct model_spec *m, const struct staff_target *t, int n_targets,
     int nt = model_total_intervals(m), reps = m->replications;
     if (m->mode != MODE_DAY || m->n_groups != 1 || m->groups[0].n_shifts > 0 || n_targets != 1 ||
         t[0].kind != TARGET_WAIT) {
-        snprintf(why, cap, "the isa method staffs one group (agents per interval) of a day for one "
-                           "delay-probability target, CHANNEL:wait=F");
+        snprintf(why, cap,
+                 "the isa method staffs one group (agents per interval) of a day for one "
+                 "delay-probability target, CHANNEL:wait=F");
         return -1;
     }
     if (staff_erlang(m, t, n_targets, agents, why, cap) != 0) return -1;
@@ -343,4 +351,22 @@ int staff_isa(struct model_spec *m, const struct staff_target *t, int n_targets,
     free(column);
     free(next);
     return 0;
+}
+
+void staff_round_up(const struct model_spec *m, int *agents, int per_plan)
+{
+    int days = model_total_intervals(m) / m->n_intervals;
+    for (int d = 0; d < days; d++)
+        for (int b = 0; b < m->n_intervals; b += per_plan) {
+            int end = b + per_plan < m->n_intervals ? b + per_plan : m->n_intervals;
+            for (int g = 0; g < m->n_groups; g++) {
+                int most = 0;
+                for (int i = b; i < end; i++) {
+                    int a = agents[(size_t)(d * m->n_intervals + i) * m->n_groups + g];
+                    if (a > most) most = a;
+                }
+                for (int i = b; i < end; i++)
+                    agents[(size_t)(d * m->n_intervals + i) * m->n_groups + g] = most;
+            }
+        }
 }

@@ -13,10 +13,10 @@ enum staff_kind { TARGET_SL, TARGET_ABANDON, TARGET_OCCUPANCY, TARGET_WAIT };
 
 struct staff_target {
     enum staff_kind kind;
-    int channel;      /* SL, abandon: the channel */
-    int group;        /* occupancy: the group */
-    double value;     /* SL: the least fraction; abandon, occupancy, wait: the most */
-    double sl_s;      /* SL: the threshold, s */
+    int channel;  /* SL, abandon: the channel */
+    int group;    /* occupancy: the group */
+    double value; /* SL: the least fraction; abandon, occupancy, wait: the most */
+    double sl_s;  /* SL: the threshold, s */
 };
 
 /* Parses "CHANNEL:sl=F@Ts", "CHANNEL:abandon=F", "CHANNEL:wait=F" (delay probability) or
@@ -55,5 +55,9 @@ int staff_sim(struct model_spec *m, const struct staff_target *t, int n_targets,
  * reason in why. */
 int staff_isa(struct model_spec *m, const struct staff_target *t, int n_targets, int *agents,
               const struct sim_hooks *hooks, int *iterations, char *why, size_t cap);
+
+/* Rounds agents up to planning intervals of per_plan fine intervals, each block (from the start of
+ * each day) at the most of its intervals, per group. */
+void staff_round_up(const struct model_spec *m, int *agents, int per_plan);
 
 #endif

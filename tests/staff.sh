@@ -9,13 +9,13 @@ for c in "200 180 300 0.8" "1900 180 300 0.8" "50 300 120 0.9" "600 240 600 0.7"
          "200 180 0 0.8" "1900 180 0 0.8" "50 300 0 0.9" "1200 420 0 0.95"; do
     set -- $c
     if [ "$3" = 0 ]; then model=c; ab=(--set abandonment=false); pat=(); else model=a; ab=(--set abandonment=true --set patience_s=$3); pat=(--patience $3); fi
-    got=$("$CCSIM" staff configs/erlang.cfg --set arrivals_per_hour=$1 --set aht_s=$2 "${ab[@]}" --target voice:sl=$4@20s --json - | json_agents)
+    got=$("$CCSIM" staff configs/erlang.cfg --method erlang --set arrivals_per_hour=$1 --set aht_s=$2 "${ab[@]}" --target voice:sl=$4@20s --json - | json_agents)
     want=$("$CCSIM" erlang $model --arrivals-per-hour $1 --aht $2 "${pat[@]}" --target-sl $4 | sed -n 's/.*"agents": \([0-9]*\).*/\1/p' | head -1)
     n=$((n + 1))
     check "erlang $model, $1/h, AHT $2 s, SL $4 in 20 s: staff gives $got agents, ccsim erlang $want" test -n "$got" -a "$got" = "$want"
 done
 # A day: every interval meets its targets with its requirement, and not with one agent fewer.
-"$CCSIM" staff configs/default.cfg --target voice:sl=0.8@20s --target voice:abandon=0.05 --csv "$tmp/req.csv" >/dev/null
+"$CCSIM" staff configs/default.cfg --method erlang --target voice:sl=0.8@20s --target voice:abandon=0.05 --csv "$tmp/req.csv" >/dev/null
 check "a day's requirement: a row per interval" test "$(wc -l < "$tmp/req.csv")" -eq 25
 rates=(60 90 130 160 180 190 175 150 120 100 105 130 150 160 155 140 120 100 85 70 55 45 35 25)
 bad=0
@@ -35,13 +35,16 @@ while IFS=, read -r day interval start group agents; do
     i=$((i + 1))
 done <"$tmp/req.csv"
 check "a day: every interval meets both targets, and fails one with an agent fewer ($bad exceptions)" test $bad -eq 0 -a $i -eq 24
-check "an occupancy cap raises the requirement" bash -c "a=\$('$CCSIM' staff configs/erlang.cfg --target voice:sl=0.5@20s --json - | grep -A1 '\"groups\"' | grep -o '[0-9]*\$'); b=\$('$CCSIM' staff configs/erlang.cfg --target voice:sl=0.5@20s --target agents:occupancy=0.85 --json - | grep -A1 '\"groups\"' | grep -o '[0-9]*\$'); test \$b -gt \$a && test \$b -ge 112"
+check "an occupancy cap raises the requirement" bash -c "a=\$('$CCSIM' staff configs/erlang.cfg --method erlang --target voice:sl=0.5@20s --json - | grep -A1 '\"groups\"' | grep -o '[0-9]*\$'); b=\$('$CCSIM' staff configs/erlang.cfg --method erlang --target voice:sl=0.5@20s --target agents:occupancy=0.85 --json - | grep -A1 '\"groups\"' | grep -o '[0-9]*\$'); test \$b -gt \$a && test \$b -ge 112"
 for bad_target in "voice:sl=1.5@20s" "fax:sl=0.8@20s" "voice:speed=3" "nosuch:occupancy=0.8" "voice"; do
     check "--target $bad_target: exit 2 with a message" bash -c "'$CCSIM' staff configs/erlang.cfg --target '$bad_target' 2>'$tmp/e'; test \$? -eq 2 && grep -q 'target' '$tmp/e'"
 done
 check "an unknown method: exit 2, naming the methods" bash -c "'$CCSIM' staff configs/erlang.cfg --target voice:sl=0.8@20s --method guess 2>&1 | grep -q \"'erlang', 'sim' or 'isa'\""
-check "a chat group: the erlang method says why it cannot" bash -c "'$CCSIM' staff configs/digital.cfg --target chat:sl=0.8@60s 2>&1 | grep -q 'the erlang method takes groups of one voice or email skill'"
+check "a chat group: the erlang method says why it cannot" bash -c "'$CCSIM' staff configs/digital.cfg --method erlang --target chat:sl=0.8@60s 2>&1 | grep -q 'the erlang method takes groups of one voice or email skill'"
 check "--plots: the requirement against the offered load, a point per interval" bash -c "'$CCSIM' staff configs/default.cfg --target voice:sl=0.8@20s --plots '$tmp/p' >/dev/null && test -s '$tmp/p/staffing.png' && test \$(grep -c '^x ' '$tmp/p/staffing.dat') -eq 2 && test \$(grep -c '^ [0-9]' '$tmp/p/staffing.dat') -eq 48"
 check "--method isa needs a delay-probability target" bash -c "'$CCSIM' staff configs/default.cfg --target voice:sl=0.8@20s --method isa 2>&1 | grep -q 'CHANNEL:wait=F'"
 check "the sim method's staffing, simulated again: every interval meets the target at its interval's lower end" bash -c "'$CCSIM' staff configs/default.cfg --target voice:sl=0.8@20s --method sim --reps 10 | awk '/^[0-9][0-9]:/ { n++; if (\$3 - \$5 < 0.8) bad++ } END { exit !(n == 24 && bad == 0) }'"
 check "--json: every interval carries each target as achieved" bash -c "'$CCSIM' staff configs/default.cfg --target voice:sl=0.8@20s --target voice:abandon=0.05 --json - | tr -d ' \n' | grep -o '\"achieved\":{\"voice:sl=0.8@20s\":{\"mean\":[0-9.e-]*,\"ci95\":[0-9.e-]*,\"n\":20},\"voice:abandon=0.05\"' | wc -l | grep -qx 24"
+check "--plan-min 30 on a 5-minute grid: each half hour at the most of its six requirements" bash -c "'$CCSIM' staff configs/rush.cfg --method erlang --target voice:wait=0.2 --csv '$tmp/fine.csv' >/dev/null && '$CCSIM' staff configs/rush.cfg --method erlang --target voice:wait=0.2 --plan-min 30 --csv '$tmp/plan.csv' >/dev/null && paste -d, '$tmp/fine.csv' '$tmp/plan.csv' | awk -F, 'NR > 1 { b = int((NR - 2) / 6); if (\$5 > most[b]) most[b] = \$5; plan[b, (NR - 2) % 6] = \$10; n++ } END { for (b = 0; b < 4; b++) for (k = 0; k < 6; k++) if (plan[b, k] != most[b]) exit 1; exit !(n == 24) }'"
+check "--plan-min not a multiple of the grid: exit 2, saying so" bash -c "'$CCSIM' staff configs/rush.cfg --target voice:wait=0.2 --plan-min 7 2>'$tmp/e'; test \$? -eq 2 && grep -q 'multiple' '$tmp/e'"
+check "the default method is sim" bash -c "'$CCSIM' staff configs/erlang.cfg --target voice:sl=0.8@20s --reps 2 | head -1 | grep -q 'method sim'"
