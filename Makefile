@@ -8,12 +8,13 @@ ifeq ($(WCONV),1)
 WARN    += -Wconversion
 endif
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DCCSIM_VERSION='"$(VERSION)"' -Isim
-PKGS     = gsl libconfig zlib
+PKGS     = gsl libconfig zlib json-c
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LDLIBS   = $(PKG_LIBS) -lm
+LDLIBS   = $(PKG_LIBS) -lglpk -lm
 
-DEBS     = gcc libc6-dev make libgsl-dev libconfig-dev zlib1g-dev gnuplot-nox pkg-config
+DEBS     = gcc libc6-dev make libgsl-dev libconfig-dev zlib1g-dev libjson-c-dev libglpk-dev \
+           gnuplot-nox pkg-config
 
 # make MPI=1: the Open MPI build (mpicc) in build/mpi, for mpirun -np N ccsim sweep ...
 ifeq ($(MPI),1)
@@ -108,7 +109,7 @@ deps:
 	fi
 
 deps-check:
-	@pkg-config --exists $(PKGS) || { echo "ccsim: GSL, libconfig or zlib not found; run 'make deps' (as root) or: apt-get install -y $(DEBS)"; exit 1; }
+	@{ pkg-config --exists $(PKGS) && test -f /usr/include/glpk.h; } || { echo "ccsim: GSL, libconfig, zlib, json-c or GLPK not found; run 'make deps' (as root) or: apt-get install -y $(DEBS)"; exit 1; }
 
 demo: deps
 	$(MAKE) all

@@ -25,7 +25,8 @@ static const struct command commands[] = {
     {"erlang", cmd_erlang, "exact Erlang B, C and A results (JSON)"},
     {"compare", cmd_compare, "run variants on the same customers and report the differences"},
     {"sweep", cmd_sweep, "run a config over a grid of settings (CSV, JSON lines, curves)"},
-    {"staff", cmd_staff, "agents needed per interval to meet targets (erlang method)"},
+    {"staff", cmd_staff, "agents needed per interval to meet targets (erlang, sim or isa method)"},
+    {"schedule", cmd_schedule, "the cheapest shifts covering a requirement (GLPK), then simulated"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

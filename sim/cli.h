@@ -60,5 +60,6 @@ cmd_fn cmd_erlang;
 cmd_fn cmd_compare;
 cmd_fn cmd_sweep;
 cmd_fn cmd_staff;
+cmd_fn cmd_schedule;
 
 #endif

@@ -409,14 +409,7 @@ int cmd_compare(int argc, char **argv)
     }
     /* Outputs open before the runs, so a bad path fails at once. */
     struct outfile jf = {NULL, NULL, NULL}, cf = {NULL, NULL, NULL};
-    if (json_path != NULL && outfile_open(&jf, json_path) != 0) {
-        warn("cannot write '%s':", json_path);
-        status = EXIT_RUNTIME;
-        goto done;
-    }
-    if (csv_path != NULL && outfile_open(&cf, csv_path) != 0) {
-        warn("cannot write '%s':", csv_path);
-        outfile_abort(&jf);
+    if (outfile_open_pair(&jf, json_path, &cf, csv_path) != 0) {
         status = EXIT_RUNTIME;
         goto done;
     }

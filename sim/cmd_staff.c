@@ -228,14 +228,7 @@ int cmd_staff(int argc, char **argv)
             cost += agents[(size_t)i * m.n_groups + g] * per_interval_h * m.groups[g].cost_per_hour;
         }
     struct outfile jf = {NULL, NULL, NULL}, cf = {NULL, NULL, NULL};
-    if (json_path != NULL && outfile_open(&jf, json_path) != 0) {
-        warn("cannot write '%s':", json_path);
-        status = EXIT_RUNTIME;
-        goto done;
-    }
-    if (csv_path != NULL && outfile_open(&cf, csv_path) != 0) {
-        warn("cannot write '%s':", csv_path);
-        outfile_abort(&jf);
+    if (outfile_open_pair(&jf, json_path, &cf, csv_path) != 0) {
         status = EXIT_RUNTIME;
         goto done;
     }

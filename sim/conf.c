@@ -192,6 +192,22 @@ static const struct key schema[] = {
     {"groups.[].shifts.[].breaks.[].earliest", K_STR, 0, 0},
     {"groups.[].shifts.[].breaks.[].latest", K_STR, 0, 0},
     {"groups.[].shifts.[].breaks.[].length_min", K_NUM, 1.0 / 60, 600},
+    {"groups.[].shift_templates", K_LIST, 0, 0},
+    {"groups.[].shift_templates.[]", K_GROUP, 0, 0},
+    {"groups.[].shift_templates.[].name", K_STR, 0, 0},
+    {"groups.[].shift_templates.[].earliest_start", K_STR, 0, 0},
+    {"groups.[].shift_templates.[].latest_start", K_STR, 0, 0},
+    {"groups.[].shift_templates.[].start_step_min", K_NUM, 1, 1440},
+    {"groups.[].shift_templates.[].length_h", K_NUM, 1.0 / 60, 24},
+    {"groups.[].shift_templates.[].cost", K_NUM, 0, BIG},
+    {"groups.[].shift_templates.[].min", K_INT, 0, 1e6},
+    {"groups.[].shift_templates.[].max", K_INT, 0, 1e6},
+    {"groups.[].shift_templates.[].breaks", K_LIST, 0, 0},
+    {"groups.[].shift_templates.[].breaks.[]", K_GROUP, 0, 0},
+    {"groups.[].shift_templates.[].breaks.[].earliest_after_min", K_NUM, 0, 1440},
+    {"groups.[].shift_templates.[].breaks.[].latest_after_min", K_NUM, 0, 1440},
+    {"groups.[].shift_templates.[].breaks.[].step_min", K_NUM, 1, 1440},
+    {"groups.[].shift_templates.[].breaks.[].length_min", K_NUM, 1.0 / 60, 600},
     {"groups.[].absenteeism", K_NUM, 0, 1},
     {"groups.[].shrinkage", K_NUM, 0, 0.95},
     {"groups.[].shrinkage_period_min", K_NUM, 1.0 / 60, 1440},
@@ -1285,21 +1301,6 @@ static void load_callback(struct loader *L, const config_setting_t *cs, struct c
 static void load_journeys(struct loader *L, const config_setting_t *root, struct model_spec *m);
 static void load_incidents(struct loader *L, const config_setting_t *root, struct model_spec *m);
 
-/* The most agents a group's shifts put on the floor during each interval (breaks ignored, so
- * this bounds the pool the simulator allocates). */
-static void shift_peaks(const struct model_spec *m, struct group_spec *gr)
-{
-    for (int i = 0; i < model_total_intervals(m); i++) {
-        double lo = m->day_start_s + (i % m->n_intervals) * m->interval_s, hi = lo + m->interval_s;
-        int n = 0;
-        for (int k = 0; k < gr->n_shifts; k++) {
-            const struct shift_spec *sp = &gr->shifts[k];
-            if (sp->start_s < hi && sp->start_s + sp->length_s > lo) n += sp->agents;
-        }
-        gr->agents[i] = n;
-    }
-}
-
 /* A group's skills: "channel" or "channel:segment" names, or groups with `skill` and its
  * proficiency, first-contact resolution and wrap-up. */
 static void load_skills(struct loader *L, const config_setting_t *gs, struct group_spec *gr,
@@ -1452,6 +1453,85 @@ static void load_group_people(struct loader *L, const config_setting_t *gs, stru
                 continue;
             }
             prev_end = bp->latest_s + bp->length_s;
+        }
+    }
+}
+
+/* Shift templates: the building blocks of `ccsim schedule`, checked here so a bad template is
+ * reported with its line like any other key. */
+static void load_shift_templates(struct loader *L, const config_setting_t *gs, struct group_spec *gr,
+                                 const struct model_spec *m)
+{
+    const config_setting_t *list = child(gs, "shift_templates");
+    if (list == NULL || config_setting_type(list) != CONFIG_TYPE_LIST) return;
+    char path[256];
+    path_of(list, path, sizeof path);
+    if (m->mode != MODE_DAY) {
+        fail(L, list, "%s: shift templates need mode \"day\"", path);
+        return;
+    }
+    gr->n_templates = config_setting_length(list);
+    gr->templates = xcalloc((size_t)gr->n_templates + 1, sizeof *gr->templates);
+    double day_end_s = m->day_start_s + m->n_intervals * m->interval_s;
+    for (int t = 0; t < gr->n_templates; t++) {
+        const config_setting_t *ts = config_setting_get_elem(list, (unsigned)t);
+        struct shift_template *tp = &gr->templates[t];
+        char tpath[300];
+        path_of(ts, tpath, sizeof tpath);
+        const char *name = get_str(L, ts, "name", 1);
+        tp->name = xstrdup(name ? name : "");
+        for (int u = 0; name && u < t; u++)
+            if (strcmp(gr->templates[u].name, name) == 0)
+                fail(L, child(ts, "name"), "%s.name: '%s' names two templates", tpath, name);
+        const char *first = get_str(L, ts, "earliest_start", 1);
+        const char *last = get_str(L, ts, "latest_start", 0);
+        double hours = 0, step_min = m->interval_s / 60;
+        get_num(L, ts, "length_h", &hours, 1);
+        get_num(L, ts, "start_step_min", &step_min, 0);
+        tp->length_s = hours * 3600;
+        tp->start_step_s = step_min * 60;
+        tp->earliest_start_s = first ? clock_s(first) : m->day_start_s;
+        tp->latest_start_s = last ? clock_s(last) : tp->earliest_start_s;
+        if (first != NULL && (tp->earliest_start_s < m->day_start_s || tp->earliest_start_s >= day_end_s))
+            fail(L, child(ts, "earliest_start"),
+                 "%s.earliest_start: a time 'HH:MM' from day.start to before day.end expected, got '%s'",
+                 tpath, first);
+        else if (last != NULL && (tp->latest_start_s < tp->earliest_start_s || tp->latest_start_s >= day_end_s))
+            fail(L, child(ts, "latest_start"),
+                 "%s.latest_start: a time 'HH:MM' from earliest_start to before day.end expected, got '%s'",
+                 tpath, last);
+        tp->cost = hours * gr->cost_per_hour;
+        get_num(L, ts, "cost", &tp->cost, 0);
+        long long lo = 0, hi = -1;
+        get_int(L, ts, "min", &lo, 0);
+        get_int(L, ts, "max", &hi, 0);
+        tp->min_count = (int)lo;
+        tp->max_count = (int)hi;
+        if (hi >= 0 && hi < lo) fail(L, child(ts, "max"), "%s.max: %lld is below min %lld", tpath, hi, lo);
+        const config_setting_t *bl = child(ts, "breaks");
+        tp->n_breaks = bl && config_setting_type(bl) == CONFIG_TYPE_LIST ? config_setting_length(bl) : 0;
+        tp->breaks = xcalloc((size_t)tp->n_breaks + 1, sizeof *tp->breaks);
+        double prev_end_s = 0;
+        for (int b = 0; b < tp->n_breaks; b++) {
+            const config_setting_t *be = config_setting_get_elem(bl, (unsigned)b);
+            struct template_break *bp = &tp->breaks[b];
+            char bpath[320];
+            path_of(be, bpath, sizeof bpath);
+            double e = 0, l = -1, len = 0, bstep = m->interval_s / 60;
+            get_num(L, be, "earliest_after_min", &e, 1);
+            get_num(L, be, "latest_after_min", &l, 0);
+            get_num(L, be, "length_min", &len, 1);
+            get_num(L, be, "step_min", &bstep, 0);
+            if (l < 0) l = e;
+            bp->earliest_after_s = e * 60;
+            bp->latest_after_s = l * 60;
+            bp->length_s = len * 60;
+            bp->step_s = bstep * 60;
+            if (l < e)
+                fail(L, be, "%s: latest_after_min %g is before earliest_after_min %g", bpath, l, e);
+            else if (bp->earliest_after_s < prev_end_s || bp->latest_after_s + bp->length_s > tp->length_s)
+                fail(L, be, "%s: the break must lie inside the shift, after the previous break", bpath);
+            prev_end_s = bp->earliest_after_s + bp->length_s;
         }
     }
 }
@@ -1609,7 +1689,8 @@ static void load_general(struct loader *L, const config_setting_t *root, struct 
         load_concurrency(L, gs, gr);
         if (child(gs, "skills") == NULL) missing(L, gs, "skills");
         load_group_people(L, gs, gr, m);
-        if (gr->n_shifts > 0) shift_peaks(m, gr);
+        load_shift_templates(L, gs, gr, m);
+        if (gr->n_shifts > 0) model_shift_peaks(m, gr);
     }
     if (L->have_arrivals) check_columns(L, &L->arrivals, "channel");
     if (L->have_staffing) check_columns(L, &L->staffing, "group");

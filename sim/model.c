@@ -175,6 +175,11 @@ void model_spec_free(struct model_spec *m)
         for (int k = 0; k < gs->n_shifts; k++)
             free(gs->shifts[k].breaks);
         free(gs->shifts);
+        for (int k = 0; k < gs->n_templates; k++) {
+            free(gs->templates[k].name);
+            free(gs->templates[k].breaks);
+        }
+        free(gs->templates);
     }
     free(m->groups);
     for (int s = 0; s < m->n_segments; s++) {
@@ -319,4 +324,17 @@ void tally_metrics(const struct tally *t, enum channel_kind kind, double *v)
         v[k] = (double)NAN; /* filled by the simulator for the scopes they belong to */
     for (int k = 0; k < MET_N; k++)
         if (!metric_applies(k, kind, 1) && !metric_applies(k, kind, 0)) v[k] = (double)NAN;
+}
+
+void model_shift_peaks(const struct model_spec *m, struct group_spec *gr)
+{
+    for (int i = 0; i < model_total_intervals(m); i++) {
+        double lo = m->day_start_s + (i % m->n_intervals) * m->interval_s, hi = lo + m->interval_s;
+        int n = 0;
+        for (int k = 0; k < gr->n_shifts; k++) {
+            const struct shift_spec *sp = &gr->shifts[k];
+            if (sp->start_s < hi && sp->start_s + sp->length_s > lo) n += sp->agents;
+        }
+        gr->agents[i] = n;
+    }
 }

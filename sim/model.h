@@ -182,6 +182,30 @@ struct shift_spec {
     struct break_spec *breaks; /* owned */
 };
 
+/* A break of a shift template: it may start from earliest to latest after the shift's start,
+ * on a grid of step. */
+struct template_break {
+    double earliest_after_s;
+    double latest_after_s;
+    double step_s;
+    double length_s;
+};
+
+/* A shift template, for `ccsim schedule` (docs/schedule.md): shifts of length that may start
+ * from earliest_start to latest_start on a grid of start_step, with their breaks. */
+struct shift_template {
+    char *name;              /* owned */
+    double earliest_start_s; /* clock time, s after midnight */
+    double latest_start_s;
+    double start_step_s;
+    double length_s;         /* breaks included */
+    double cost;             /* per shift */
+    int min_count;           /* shifts of this template, at least */
+    int max_count;           /* at most; -1 no limit */
+    int n_breaks;
+    struct template_break *breaks; /* owned */
+};
+
 struct group_spec {
     char *name;        /* owned */
     int *agents;       /* agents on the floor per interval (net of breaks); owned,
@@ -199,6 +223,8 @@ struct group_spec {
                         * held - 1); owned, concurrency long */
     int n_shifts;      /* 0: the per-interval agents are the schedule */
     struct shift_spec *shifts; /* owned */
+    int n_templates;   /* shift templates for `ccsim schedule`; the run ignores them */
+    struct shift_template *templates; /* owned */
     double absenteeism;    /* P(a scheduled agent is absent all day) */
     double shrinkage;      /* fraction of floor time spent off the floor (meetings, coaching) */
     double shrinkage_period_s; /* length of one such period, s */
@@ -303,6 +329,10 @@ static inline int model_total_intervals(const struct model_spec *m)
 }
 
 void model_spec_free(struct model_spec *m);
+
+/* Sets gr->agents to the most agents gr's shifts put on the floor during each interval (breaks
+ * ignored, so this bounds the pool the simulator allocates). */
+void model_shift_peaks(const struct model_spec *m, struct group_spec *gr);
 
 /* ---- Results ---- */
 

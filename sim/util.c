@@ -170,3 +170,18 @@ void outfile_abort(struct outfile *o)
     o->f = NULL;
     o->tmp = o->path = NULL;
 }
+
+int outfile_open_pair(struct outfile *json, const char *json_path, struct outfile *csv,
+                      const char *csv_path)
+{
+    if (json_path != NULL && outfile_open(json, json_path) != 0) {
+        warn("cannot write '%s':", json_path);
+        return -1;
+    }
+    if (csv_path != NULL && outfile_open(csv, csv_path) != 0) {
+        warn("cannot write '%s':", csv_path);
+        outfile_abort(json);
+        return -1;
+    }
+    return 0;
+}
