@@ -4,6 +4,7 @@
 #include "conf.h"
 #include "json.h"
 #include "plot.h"
+#include "staff_compare.h"
 #include "staffing.h"
 #include "util.h"
 
@@ -30,6 +31,11 @@ static void usage(FILE *out)
             "                    and a CHANNEL:wait=F target\n"
             "  --plan-min M      round up to planning intervals of M minutes (a multiple of the\n"
             "                    config's interval_min): each the most of its fine intervals\n"
+            "  --compare         every strategy side by side on the same replications: erlang C,\n"
+            "                    erlang A, sim, isa, flat (the sim method's hours evenly) and\n"
+            "                    schedule (GLPK shifts covering the sim requirement); --json,\n"
+            "                    --csv and --plots then carry the comparison\n"
+            "  --time-limit S    GLPK's search for the schedule strategy (default 60 s)\n"
             "  --reps N, --seed S, -j N  the simulations (sim, isa, and the achieved columns)\n"
             "  -s S, --set KEY=VALUE  scenarios and overrides, as for ccsim run\n"
             "  --json FILE       the requirement as JSON ('-': stdout, no table)\n"
@@ -114,7 +120,8 @@ int cmd_staff(int argc, char **argv)
     batch.sets = sets;
     batch.scenarios = scenarios;
     int n_targets = 0, status = EXIT_OK, loaded = 0;
-    double plan_min = 0;
+    double plan_min = 0, time_limit_s = 60;
+    int compare = 0;
     struct model_spec m;
     struct staff_target *parsed = NULL;
     int *agents = NULL;
@@ -134,6 +141,14 @@ int cmd_staff(int argc, char **argv)
             targets[n_targets++] = v;
         } else if ((v = cli_flag_value(argc, argv, &i, "--method", &bad)) != NULL) {
             method = v;
+        } else if (strcmp(a, "--compare") == 0) {
+            compare = 1;
+        } else if ((v = cli_flag_value(argc, argv, &i, "--time-limit", &bad)) != NULL) {
+            if (cli_parse_double(v, &time_limit_s) != 0 || !(time_limit_s > 0)) {
+                status =
+                    cli_usage_error("staff", "--time-limit: seconds > 0 expected, got '%s'", v);
+                goto done;
+            }
         } else if ((v = cli_flag_value(argc, argv, &i, "--plan-min", &bad)) != NULL) {
             char *end;
             plan_min = strtod(v, &end);
@@ -182,6 +197,19 @@ int cmd_staff(int argc, char **argv)
             status = cli_usage_error("staff", "--target '%s': %s", targets[k], why);
             goto done;
         }
+        const struct staff_target *x = &parsed[k];
+        if (x->kind != TARGET_SL) continue;
+        /* The simulation measures service level against the channel's one threshold. */
+        for (int e = 0; e < k; e++)
+            if (parsed[e].kind == TARGET_SL && parsed[e].channel == x->channel &&
+                parsed[e].sl_s != x->sl_s) {
+                status = cli_usage_error("staff",
+                                         "--target '%s': channel '%s' already has a service-level "
+                                         "target at %g s; one threshold per channel",
+                                         targets[k], m.channels[x->channel].name, parsed[e].sl_s);
+                goto done;
+            }
+        m.channels[x->channel].sl_seconds = x->sl_s;
     }
     int nt = model_total_intervals(&m), per_plan = 1;
     if (plan_min > 0) {
@@ -203,6 +231,18 @@ int cmd_staff(int argc, char **argv)
     hooks.precision_rel = 0; /* the same replications in every trial: common random numbers */
     if (batch.reps > 0) m.replications = (int)batch.reps;
     if (batch.seed >= 0) m.seed = (uint64_t)batch.seed;
+    if (compare) {
+        struct strategy_result out[STRATEGY_N];
+        if (staff_compare(&m, parsed, n_targets, &hooks, time_limit_s, out, why, sizeof why) != 0) {
+            fprintf(stderr, "ccsim staff --compare: %s\n", why);
+            status = EXIT_USAGE;
+        } else if (staff_compare_write(&m, parsed, (char *const *)targets, n_targets, out, config,
+                                       json_path, csv_path, plots_dir) != 0) {
+            status = EXIT_RUNTIME;
+        }
+        staff_compare_free(out);
+        goto done;
+    }
     int failed =
         strcmp(method, "sim") == 0
             ? staff_sim(&m, parsed, n_targets, agents, &hooks, &simulations, why, sizeof why)

@@ -80,8 +80,8 @@ static int meets(const struct staff_target *t, int n_targets, int g, int c, doub
     return 1;
 }
 
-int staff_erlang(const struct model_spec *m, const struct staff_target *t, int n_targets,
-                 int *agents, char *why, size_t cap)
+static int erlang_requirement(const struct model_spec *m, const struct staff_target *t,
+                              int n_targets, int with_patience, int *agents, char *why, size_t cap)
 {
     int nt = model_total_intervals(m), ns = m->n_segments > 0 ? m->n_segments : 1;
     int *served_by = malloc((size_t)m->n_channels * sizeof *served_by);
@@ -111,7 +111,8 @@ int staff_erlang(const struct model_spec *m, const struct staff_target *t, int n
         int c = gs->skills[0];
         const struct channel_spec *ch = &m->channels[c];
         double aht = dist_mean(&ch->service) * group_proficiency(gs, 0);
-        double patience = ch->patience.kind == DIST_NONE ? HUGE_VAL : dist_mean(&ch->patience);
+        double patience = !with_patience || ch->patience.kind == DIST_NONE ? HUGE_VAL
+                                                                            : dist_mean(&ch->patience);
         for (int i = 0; i < nt; i++) {
             double rate = 0;
             for (int s = 0; s < ns; s++)
@@ -148,6 +149,18 @@ int staff_erlang(const struct model_spec *m, const struct staff_target *t, int n
     }
     free(served_by);
     return rc;
+}
+
+int staff_erlang(const struct model_spec *m, const struct staff_target *t, int n_targets,
+                 int *agents, char *why, size_t cap)
+{
+    return erlang_requirement(m, t, n_targets, 1, agents, why, cap);
+}
+
+int staff_erlang_c(const struct model_spec *m, const struct staff_target *t, int n_targets,
+                   int *agents, char *why, size_t cap)
+{
+    return erlang_requirement(m, t, n_targets, 0, agents, why, cap);
 }
 
 /* ==== The sim method ==== */

@@ -36,6 +36,11 @@ const struct stat_summary *staff_target_summary(const struct model_spec *m, cons
 int staff_erlang(const struct model_spec *m, const struct staff_target *t, int n_targets,
                  int *agents, char *why, size_t cap);
 
+/* The same by Erlang C, ignoring abandonment (the classic, which assumes callers never hang up;
+ * abandonment targets then always hold). */
+int staff_erlang_c(const struct model_spec *m, const struct staff_target *t, int n_targets,
+                   int *agents, char *why, size_t cap);
+
 /* The sim requirement of a model (agents per interval, no shifts; steady mode: one interval):
  * from the erlang
  * answer (or the config's staffing when erlang cannot), add an agent to the cheapest group able
