@@ -17,3 +17,13 @@ for f in scenarios/*.cfg; do
     cp "$tmp"/p/compare_*.png "plots/$name.png"
     echo "plots/$name.png: $metric"
 done
+# The staffing plots of docs/staffing.md.
+rm -rf "$tmp/p"
+"$CCSIM" staff configs/default.cfg --target voice:sl=0.8@20s --plots "$tmp/p" >/dev/null
+cp "$tmp/p/staffing.png" plots/staffing-default.png
+rm -rf "$tmp/p"
+"$CCSIM" staff configs/default.cfg --compare --target voice:sl=0.8@20s --target voice:abandon=0.05 --plots "$tmp/p" >/dev/null
+for p in staffing service_level cost; do
+    cp "$tmp/p/strategies_$p.png" "plots/strategies-default-${p//_/-}.png"
+done
+echo "plots/staffing-default.png, plots/strategies-default-*.png"

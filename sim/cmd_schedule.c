@@ -311,16 +311,25 @@ int cmd_schedule(int argc, char **argv)
             printf("  %-16.16s %-6s %-24s %6d %10.2f\n", tp->name, at, br, sh->agents,
                    sh->agents * tp->cost);
         }
-        printf("\n  %-8s %9s %8s %8s %6s %6s %11s\n", "interval", "required", "gross", "on duty",
-               "over", "under", "occupancy");
+        /* One day: the service level of the group's first channel, interval by interval. */
+        int sl_channel = m.n_days == 1 ? gr->skills[0] : -1;
+        char sl_head[96] = "";
+        if (sl_channel >= 0)
+            snprintf(sl_head, sizeof sl_head, "  %s sl", m.channels[sl_channel].name);
+        printf("\n  %-8s %9s %8s %8s %6s %6s %11s%s\n", "interval", "required", "gross", "on duty",
+               "over", "under", "occupancy", sl_head);
         for (int i = 0; i < p->n_intervals; i++) {
             char at[16];
             clock_label(at, sizeof at, m.day_start_s + i * m.interval_s);
             const struct stat_summary *occ =
                 summary(r, results_group_scope(&m, g, 1 + i), MET_OCCUPANCY);
-            printf("  %-8s %9.2f %8.2f %8.2f %6.2f %6.2f %11.3f\n", at, p->required[i], p->gross[i],
+            printf("  %-8s %9.2f %8.2f %8.2f %6.2f %6.2f %11.3f", at, p->required[i], p->gross[i],
                    p->on_duty[i], fmax(0, p->on_duty[i] - p->gross[i]),
                    fmax(0, p->gross[i] - p->on_duty[i]), occ->mean);
+            if (sl_channel >= 0)
+                printf(" %*.3f", (int)strlen(sl_head) - 1,
+                       summary(r, results_interval_scope(&m, i, sl_channel), MET_SL)->mean);
+            putchar('\n');
         }
     }
     printf("\nsimulated with the schedule (%d replications; mean ± 95 %% half-width):\n",

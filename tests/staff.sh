@@ -48,3 +48,17 @@ check "--json: every interval carries each target as achieved" bash -c "'$CCSIM'
 check "--plan-min 30 on a 5-minute grid: each half hour at the most of its six requirements" bash -c "'$CCSIM' staff configs/rush.cfg --method erlang --target voice:wait=0.2 --csv '$tmp/fine.csv' >/dev/null && '$CCSIM' staff configs/rush.cfg --method erlang --target voice:wait=0.2 --plan-min 30 --csv '$tmp/plan.csv' >/dev/null && paste -d, '$tmp/fine.csv' '$tmp/plan.csv' | awk -F, 'NR > 1 { b = int((NR - 2) / 6); if (\$5 > most[b]) most[b] = \$5; plan[b, (NR - 2) % 6] = \$10; n++ } END { for (b = 0; b < 4; b++) for (k = 0; k < 6; k++) if (plan[b, k] != most[b]) exit 1; exit !(n == 24) }'"
 check "--plan-min not a multiple of the grid: exit 2, saying so" bash -c "'$CCSIM' staff configs/rush.cfg --target voice:wait=0.2 --plan-min 7 2>'$tmp/e'; test \$? -eq 2 && grep -q 'multiple' '$tmp/e'"
 check "the default method is sim" bash -c "'$CCSIM' staff configs/erlang.cfg --target voice:sl=0.8@20s --reps 2 | head -1 | grep -q 'method sim'"
+check "two service-level thresholds on one channel: exit 2, saying so" bash -c "'$CCSIM' staff configs/default.cfg --target voice:sl=0.8@20s --target voice:sl=0.9@60s 2>&1 >/dev/null | grep -q 'one threshold per channel'"
+check "a target's threshold is the one simulated" bash -c "'$CCSIM' staff configs/default.cfg --method erlang --target voice:sl=0.8@60s --reps 3 --json - | grep -q '\"voice:sl=0.8@60s\"' && '$CCSIM' staff configs/default.cfg --compare --target voice:sl=0.8@60s --reps 3 | grep -q 'voice sl@60s'"
+
+# The strategies compared on default.cfg: all six apply; sim misses no interval (it meets every
+# target at the unfavourable end); flat has the sim method's hours; the schedule's cost is what
+# ccsim schedule gives for the sim requirement.
+"$CCSIM" staff configs/default.cfg --compare --target voice:sl=0.8@20s --target voice:abandon=0.05 --csv "$tmp/cmp.csv" --plots "$tmp/cmp" >"$tmp/cmp.txt"
+check "--compare on default.cfg: six strategies, each applicable" test "$(grep -c '^"[a-z ACA]*",true,' "$tmp/cmp.csv")" -eq 6
+check "--compare: the sim strategy misses no interval" bash -c "grep -q '^sim .* 0 of 24\$' '$tmp/cmp.txt'"
+check "--compare: flat has the sim method's agent-hours" bash -c "test \"\$(grep '^\"sim\"' '$tmp/cmp.csv' | cut -d, -f3)\" = \"\$(grep '^\"flat\"' '$tmp/cmp.csv' | cut -d, -f3)\""
+"$CCSIM" staff configs/default.cfg --target voice:sl=0.8@20s --target voice:abandon=0.05 --csv "$tmp/simreq.csv" >/dev/null
+check "--compare: the schedule's cost is ccsim schedule's for the sim requirement" bash -c "test \"\$(grep '^\"schedule\"' '$tmp/cmp.csv' | cut -d, -f4 | xargs printf '%.2f')\" = \"\$('$CCSIM' schedule configs/default.cfg --requirements '$tmp/simreq.csv' | sed -n 's/^cost \([0-9.]*\) per day/\1/p')\""
+check "--compare --plots: staffing, service level and cost" bash -c "test -s '$tmp/cmp/strategies_staffing.png' && test -s '$tmp/cmp/strategies_service_level.png' && test -s '$tmp/cmp/strategies_cost.png'"
+check "--compare on a segment-routed config without templates: erlang C, A, isa and schedule say why not" bash -c "'$CCSIM' staff configs/pooling.cfg --compare --target voice:sl=0.8@20s --reps 4 | grep -c 'not applicable: ' | grep -qx 4"
