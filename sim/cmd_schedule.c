@@ -202,6 +202,7 @@ int cmd_schedule(int argc, char **argv)
             json_string(&j, "name", gr->name);
             json_number(&j, "cost", p->cost);
             json_bool(&j, "optimal", p->optimal);
+            json_number(&j, "gap", p->gap);
             json_int(&j, "options", p->options);
             json_begin_array(&j, "shifts");
             for (int k = 0; k < p->n_shifts; k++) {
@@ -297,9 +298,15 @@ int cmd_schedule(int argc, char **argv)
         int people = 0;
         for (int k = 0; k < p->n_shifts; k++)
             people += p->shifts[k].agents;
-        printf("\ngroup %s: %d shifts, cost %.2f (%s, %d ways to work %d templates)\n", gr->name,
-               people, p->cost, p->optimal ? "optimal" : "the best found within the time limit",
-               p->options, gr->n_templates);
+        char quality[160];
+        if (p->optimal)
+            snprintf(quality, sizeof quality, "optimal");
+        else
+            snprintf(quality, sizeof quality,
+                     "the best found within the time limit; GLPK's bound on the optimum is %.1f %% below it",
+                     100 * p->gap);
+        printf("\ngroup %s: %d shifts, cost %.2f (%s; %d ways to work %d templates)\n", gr->name,
+               people, p->cost, quality, p->options, gr->n_templates);
         printf("  %-16s %-6s %-24s %6s %10s\n", "template", "start", "breaks (start+min)", "agents",
                "cost");
         for (int k = 0; k < p->n_shifts; k++) {

@@ -124,20 +124,137 @@ static void nz_reserve(int **ia, int **ja, double **ar, size_t *cap, size_t nz)
     *ar = xrealloc(*ar, (*cap + 1) * sizeof **ar);
 }
 
-static int solve(glp_prob *lp, double time_limit_s)
+/* A rounding heuristic for branch and bound: a cover stays a cover when its counts go up, so
+ * every node's relaxed solution rounded up is a schedule (if the max counts allow); then counts
+ * come down again, the dearest ways first, while every interval stays covered.  GLPK's own
+ * heuristics find no schedule at all in minutes on a day of 15-minute intervals. */
+struct rounding {
+    int n, ni;
+    const int *ia; /* GLPK's triplets, column after column */
+    const double *ar;
+    const size_t *col_first; /* column j's triplets: col_first[j] to col_first[j + 1] - 1 */
+    const double *need;      /* each cover row's bound */
+    const struct group_spec *gr;
+    const int *template_index;
+    const int *by_cost; /* columns, dearest first */
+    double *x, *cover;  /* 1-based x for glp_ios_heur_sol */
+    int *count;         /* per template */
+    double gap;         /* the last relative gap reported by GLPK */
+};
+
+static int can_drop(const struct rounding *h, int j)
+{
+    const struct shift_template *tp = &h->gr->templates[h->template_index[j]];
+    if (h->count[h->template_index[j]] - 1 < tp->min_count) return 0;
+    for (size_t k = h->col_first[j]; k < h->col_first[j + 1]; k++)
+        if (h->ia[k] <= h->ni && h->cover[h->ia[k] - 1] - h->ar[k] < h->need[h->ia[k] - 1] - 1e-9)
+            return 0;
+    return 1;
+}
+
+static void add_count(struct rounding *h, int j, double by)
+{
+    h->x[1 + j] += by;
+    h->count[h->template_index[j]] += (int)by;
+    for (size_t k = h->col_first[j]; k < h->col_first[j + 1]; k++)
+        if (h->ia[k] <= h->ni) h->cover[h->ia[k] - 1] += by * h->ar[k];
+}
+
+static void rounding_callback(glp_tree *tree, void *info)
+{
+    struct rounding *h = info;
+    if (glp_ios_reason(tree) != GLP_IHEUR) {
+        if (glp_ios_reason(tree) == GLP_IBINGO || glp_ios_reason(tree) == GLP_ISELECT)
+            h->gap = glp_ios_mip_gap(tree);
+        return;
+    }
+    glp_prob *p = glp_ios_get_prob(tree);
+    memset(h->x, 0, ((size_t)h->n + h->ni + 1) * sizeof *h->x);
+    memset(h->cover, 0, (size_t)h->ni * sizeof *h->cover);
+    memset(h->count, 0, (size_t)h->gr->n_templates * sizeof *h->count);
+    for (int j = 0; j < h->n; j++) {
+        double v = ceil(glp_get_col_prim(p, 1 + j) - 1e-9);
+        if (v > 0) add_count(h, j, v);
+    }
+    for (int t = 0; t < h->gr->n_templates; t++)
+        if (h->gr->templates[t].max_count >= 0 && h->count[t] > h->gr->templates[t].max_count)
+            return;
+    for (int i = 0; i < h->ni; i++)
+        if (h->cover[i] < h->need[i] - 1e-9) return;
+    for (int k = 0; k < h->n; k++) {
+        int j = h->by_cost[k];
+        while (h->x[1 + j] > 0 && can_drop(h, j))
+            add_count(h, j, -1);
+    }
+    glp_ios_heur_sol(tree, h->x);
+}
+
+struct costed {
+    double cost;
+    int j;
+};
+
+static int dearer_first(const void *a, const void *b)
+{
+    const struct costed *x = a, *y = b;
+    return x->cost > y->cost ? -1 : x->cost < y->cost ? 1 : (x->j > y->j) - (x->j < y->j);
+}
+
+/* Branch and cut; with h, presolve off (the heuristic reads the original columns) after the
+ * relaxation is solved.  Returns 1 optimal, 0 the best found within the time limit, -1 none. */
+static int solve(glp_prob *lp, double time_limit_s, struct rounding *h)
 {
     glp_iocp parm;
     glp_init_iocp(&parm);
-    parm.presolve = GLP_ON;
+    parm.presolve = h == NULL ? GLP_ON : GLP_OFF;
     parm.msg_lev = GLP_MSG_OFF;
     /* Fractional cover (breaks, shrinkage) leaves plain branch and bound a gap it cannot close
      * for minutes; Gomory, mixed-integer rounding, cover and clique cuts close it at once. */
     parm.gmi_cuts = parm.mir_cuts = parm.cov_cuts = parm.clq_cuts = GLP_ON;
     parm.tm_lim = time_limit_s > 0 && time_limit_s < 2e6 ? (int)(time_limit_s * 1000) : INT32_MAX;
+    if (h != NULL) {
+        glp_smcp sp;
+        glp_init_smcp(&sp);
+        sp.msg_lev = GLP_MSG_OFF;
+        if (glp_simplex(lp, &sp) != 0 || glp_get_status(lp) != GLP_OPT) return -1;
+        parm.cb_func = rounding_callback;
+        parm.cb_info = h;
+        h->gap = 0;
+    }
     int rc = glp_intopt(lp, &parm);
-    if (rc != 0 && rc != GLP_ETMLIM && rc != GLP_ENOPFS) return -1;
+    if (rc != 0 && rc != GLP_ETMLIM && rc != GLP_ENOPFS && rc != GLP_ENODFS) return -1;
     int st = glp_mip_status(lp);
     return st == GLP_OPT ? 1 : st == GLP_FEAS ? 0 : -1;
+}
+
+/* Phase 1 minimises the shortfall (its variables free, costs 0); phase 2 the shifts' cost with
+ * no shortfall. */
+static void set_phase(glp_prob *lp, const struct group_spec *gr, const struct options *o, int ni,
+                      int phase)
+{
+    for (int i = 0; i < ni; i++) {
+        glp_set_obj_coef(lp, 1 + o->n + i, phase == 1);
+        if (phase == 1)
+            glp_set_col_bnds(lp, 1 + o->n + i, GLP_LO, 0, 0);
+        else
+            glp_set_col_bnds(lp, 1 + o->n + i, GLP_FX, 0, 0);
+    }
+    for (int j = 0; j < o->n; j++)
+        glp_set_obj_coef(lp, 1 + j, phase == 1 ? 0 : gr->templates[o->template_index[j]].cost);
+}
+
+/* The least shortfall of the linear relaxation (a lower bound of the integer one), with each
+ * interval's part in shortfall. */
+static double relaxed_shortfall(glp_prob *lp, int n_options, int ni, double *shortfall)
+{
+    glp_smcp parm;
+    glp_init_smcp(&parm);
+    parm.msg_lev = GLP_MSG_OFF;
+    parm.presolve = GLP_ON;
+    if (glp_simplex(lp, &parm) != 0 || glp_get_status(lp) != GLP_OPT) return HUGE_VAL;
+    for (int i = 0; i < ni; i++)
+        shortfall[i] = glp_get_col_prim(lp, 1 + n_options + i);
+    return glp_get_obj_val(lp);
 }
 
 int schedule_solve(const struct model_spec *m, int g, const double *required, double time_limit_s,
@@ -177,6 +294,8 @@ int schedule_solve(const struct model_spec *m, int g, const double *required, do
     int status = -1;
     glp_prob *lp = NULL;
     int *ia = NULL, *ja = NULL;
+    size_t *col_first = NULL;
+    double *need = NULL;
     double *ar = NULL, *coverable = NULL;
     if (too_many) {
         snprintf(why, cap,
@@ -211,9 +330,11 @@ int schedule_solve(const struct model_spec *m, int g, const double *required, do
     long *row_den = xcalloc((size_t)ni, sizeof *row_den);
     for (int i = 0; i < ni; i++)
         row_den[i] = 1;
+    col_first = xcalloc((size_t)o.n + 1, sizeof *col_first);
     for (int j = 0; j < o.n; j++) {
         const struct shift_template *tp = &gr->templates[o.template_index[j]];
         const double *bs = &o.break_start_s[(size_t)j * o.max_breaks];
+        col_first[j] = nz + 1;
         glp_set_col_kind(lp, 1 + j, GLP_IV);
         glp_set_col_bnds(lp, 1 + j, GLP_LO, 0, 0);
         int first = (int)floor((o.start_s[j] - m->day_start_s) / m->interval_s);
@@ -232,6 +353,7 @@ int schedule_solve(const struct model_spec *m, int g, const double *required, do
         nz++;
         ia[nz] = 1 + ni + o.template_index[j], ja[nz] = 1 + j, ar[nz] = 1;
     }
+    col_first[o.n] = nz + 1;
     for (int i = 0; i < ni; i++) {
         glp_set_col_bnds(lp, 1 + o.n + i, GLP_LO, 0, 0);
         glp_set_obj_coef(lp, 1 + o.n + i, 1);
@@ -242,29 +364,67 @@ int schedule_solve(const struct model_spec *m, int g, const double *required, do
     /* With every coefficient of a row a multiple of 1/d, the cover can only reach multiples of
      * 1/d, so raising the bound to the next one changes no solution; it spares branch and bound
      * a fractional bound it cannot close (shrinkage makes 11.25 of 12). */
+    need = xcalloc((size_t)ni + 1, sizeof *need);
     for (int i = 0; i < ni; i++) {
-        double need = out->gross[i];
-        if (row_den[i] > 0) need = ceil(need * row_den[i] - 1e-9) / row_den[i];
-        glp_set_row_bnds(lp, 1 + i, GLP_LO, need, 0);
+        need[i] = out->gross[i];
+        if (row_den[i] > 0) need[i] = ceil(need[i] * row_den[i] - 1e-9) / row_den[i];
+        glp_set_row_bnds(lp, 1 + i, GLP_LO, need[i], 0);
     }
     free(row_den);
 
-    /* Phase one: the least shortfall.  Nonzero means no set of shifts covers the requirement,
-     * and the shortfall says where. */
-    if (solve(lp, time_limit_s) < 0) {
-        snprintf(why, cap, "group '%s': GLPK found no schedule within the limits of its templates",
-                 gr->name);
-        goto done;
-    }
+    /* Phase one, the least shortfall: a shortfall variable per interval, minimised.  Nonzero
+     * means no set of shifts covers the requirement, and the shortfall says where.  Its linear
+     * relaxation settles most cases at once: positive, no cover exists; zero without max
+     * counts, rounding any relaxed cover up covers. */
+    int any_max = 0;
+    for (int t = 0; t < gr->n_templates; t++)
+        any_max |= gr->templates[t].max_count >= 0;
     double *shortfall = xcalloc((size_t)ni, sizeof *shortfall);
-    double total_short = 0;
-    int uncoverable = 0;
-    for (int i = 0; i < ni; i++) {
-        shortfall[i] = glp_mip_col_val(lp, 1 + o.n + i);
-        total_short += shortfall[i];
-        if (shortfall[i] > 1e-6 && !coverable[i]) uncoverable++;
+    int diagnose = relaxed_shortfall(lp, o.n, ni, shortfall) > 1e-6, found = -1;
+    if (!diagnose) {
+        /* Phase two: the cheapest cover, no shortfall allowed. */
+        set_phase(lp, gr, &o, ni, 2);
+        struct costed *order = xcalloc((size_t)o.n + 1, sizeof *order);
+        for (int j = 0; j < o.n; j++)
+            order[j] = (struct costed){gr->templates[o.template_index[j]].cost, j};
+        qsort(order, (size_t)o.n, sizeof *order, dearer_first);
+        int *by_cost = xcalloc((size_t)o.n + 1, sizeof *by_cost);
+        for (int j = 0; j < o.n; j++)
+            by_cost[j] = order[j].j;
+        free(order);
+        struct rounding h = {o.n,
+                             ni,
+                             ia,
+                             ar,
+                             col_first,
+                             need,
+                             gr,
+                             o.template_index,
+                             by_cost,
+                             xcalloc((size_t)o.n + ni + 1, sizeof(double)),
+                             xcalloc((size_t)ni + 1, sizeof(double)),
+                             xcalloc((size_t)gr->n_templates + 1, sizeof(int)),
+                             0};
+        found = solve(lp, time_limit_s, &h);
+        out->gap = found == 1 ? 0 : h.gap;
+        free(h.x);
+        free(h.cover);
+        free(h.count);
+        free(by_cost);
+        if (found < 0 && any_max && glp_mip_status(lp) == GLP_NOFEAS) diagnose = 1;
     }
-    if (total_short > 1e-6) {
+    if (diagnose) {
+        set_phase(lp, gr, &o, ni, 1);
+        int proven = solve(lp, time_limit_s, NULL);
+        if (proven >= 0)
+            for (int i = 0; i < ni; i++)
+                shortfall[i] = glp_mip_col_val(lp, 1 + o.n + i);
+        double total_short = 0;
+        int uncoverable = 0;
+        for (int i = 0; i < ni; i++) {
+            total_short += shortfall[i];
+            if (shortfall[i] > 1e-6 && !coverable[i]) uncoverable++;
+        }
         if (uncoverable)
             snprintf(why, cap,
                      "group '%s': the shift templates cannot cover intervals no template's shift "
@@ -274,24 +434,17 @@ int schedule_solve(const struct model_spec *m, int g, const double *required, do
             snprintf(
                 why, cap,
                 "group '%s': the shift templates cannot cover the requirement within their max "
-                "counts; the least shortfall, %.2f agent-intervals in all, leaves short: ",
-                gr->name, total_short);
+                "counts; %s shortfall, %.2f agent-intervals in all, leaves short: ",
+                gr->name, proven == 1 ? "the least" : "a", total_short);
         name_short_intervals(m, shortfall, ni, why, cap);
         free(shortfall);
         goto done;
     }
     free(shortfall);
-
-    /* Phase two: the cheapest cover, no shortfall allowed. */
-    for (int i = 0; i < ni; i++) {
-        glp_set_obj_coef(lp, 1 + o.n + i, 0);
-        glp_set_col_bnds(lp, 1 + o.n + i, GLP_FX, 0, 0);
-    }
-    for (int j = 0; j < o.n; j++)
-        glp_set_obj_coef(lp, 1 + j, gr->templates[o.template_index[j]].cost);
-    int found = solve(lp, time_limit_s);
     if (found < 0) {
-        snprintf(why, cap, "group '%s': GLPK found no schedule within the time limit", gr->name);
+        snprintf(why, cap,
+                 "group '%s': GLPK found no schedule within the time limit (%g s; --time-limit)",
+                 gr->name, time_limit_s);
         goto done;
     }
     out->optimal = found;
@@ -322,6 +475,8 @@ done:
     free(ja);
     free(ar);
     free(coverable);
+    free(col_first);
+    free(need);
     free(o.template_index);
     free(o.start_s);
     free(o.break_start_s);

@@ -29,6 +29,7 @@ struct schedule {
     double *on_duty;  /* agents the shifts put on duty, weighted by the time; owned */
     int options;      /* the integer program's variables */
     int optimal;      /* 1: proven optimal; 0: the best found within the time limit */
+    double gap;       /* then GLPK's relative gap to its best bound (0 when optimal) */
 };
 
 /* Solves for group g of m, required[interval] net agents over model_total_intervals(m).
