@@ -144,14 +144,16 @@ int cmd_schedule(int argc, char **argv)
     for (int g = 0; g < m.n_groups; g++) {
         if (!given[g]) continue;
         if (m.groups[g].n_templates == 0) {
-            /* No templates: the group is simulated at its requirement, interval by interval. */
+            /* No templates: the group is scheduled at its requirement grossed up, interval by
+             * interval. */
             for (int k = 0; k < m.groups[g].n_shifts; k++)
                 free(m.groups[g].shifts[k].breaks);
             free(m.groups[g].shifts);
             m.groups[g].shifts = NULL;
             m.groups[g].n_shifts = 0;
+            double keep = (1 - m.groups[g].shrinkage) * (1 - m.groups[g].absenteeism);
             for (int i = 0; i < nt; i++)
-                m.groups[g].agents[i] = (int)ceil(required[(size_t)g * nt + i] - 1e-9);
+                m.groups[g].agents[i] = (int)ceil(required[(size_t)g * nt + i] / keep - 1e-9);
             continue;
         }
         char why[1024];
@@ -281,8 +283,11 @@ int cmd_schedule(int argc, char **argv)
                 char at[16], br[256];
                 clock_label(at, sizeof at, sh->start_s);
                 breaks_label(br, sizeof br, tp, sh);
-                fprintf(cf.f, "\"%s\",\"%s\",%s,%.17g,\"%s\",%d,%.17g\n", m.groups[g].name,
-                        tp->name, at, tp->length_s / 3600, br, sh->agents, sh->agents * tp->cost);
+                csv_quoted(cf.f, m.groups[g].name);
+                fputc(',', cf.f);
+                csv_quoted(cf.f, tp->name);
+                fprintf(cf.f, ",%s,%.17g,\"%s\",%d,%.17g\n", at, tp->length_s / 3600, br,
+                        sh->agents, sh->agents * tp->cost);
             }
         if (outfile_commit(&cf) != 0) {
             warn("cannot write '%s':", csv_path);
@@ -303,7 +308,8 @@ int cmd_schedule(int argc, char **argv)
             snprintf(quality, sizeof quality, "optimal");
         else
             snprintf(quality, sizeof quality,
-                     "the best found within the time limit; GLPK's bound on the optimum is %.1f %% below it",
+                     "the best found within the time limit; GLPK's bound on the optimum is %.1f %% "
+                     "below it",
                      100 * p->gap);
         printf("\ngroup %s: %d shifts, cost %.2f (%s; %d ways to work %d templates)\n", gr->name,
                people, p->cost, quality, p->options, gr->n_templates);

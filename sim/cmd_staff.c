@@ -231,6 +231,11 @@ int cmd_staff(int argc, char **argv)
     hooks.precision_rel = 0; /* the same replications in every trial: common random numbers */
     if (batch.reps > 0) m.replications = (int)batch.reps;
     if (batch.seed >= 0) m.seed = (uint64_t)batch.seed;
+    if (!compare)
+        /* The requirement is net, agents on the floor (as the erlang method's): shrinkage and
+         * absence take agents from a schedule, and ccsim schedule grosses up for them. */
+        for (int g = 0; g < m.n_groups; g++)
+            m.groups[g].shrinkage = m.groups[g].absenteeism = 0;
     if (compare) {
         struct strategy_result out[STRATEGY_N];
         if (staff_compare(&m, parsed, n_targets, &hooks, time_limit_s, out, why, sizeof why) != 0) {
@@ -323,10 +328,14 @@ int cmd_staff(int argc, char **argv)
             for (int g = 0; g < m.n_groups; g++) {
                 char label[32];
                 interval_label(label, sizeof label, &m, i);
-                fprintf(cf.f, "%d,%s,%.17g,\"%s\",%d\n", m.mode == MODE_DAY ? i / m.n_intervals : 0,
-                        m.mode == MODE_DAY ? label + (m.n_days > 1 ? 6 : 0) : "",
-                        m.mode == MODE_DAY ? m.day_start_s + (i % m.n_intervals) * m.interval_s : 0,
-                        m.groups[g].name, agents[(size_t)i * m.n_groups + g]);
+                /* The clock part of the label ("day 12 08:30" has it after the last space). */
+                const char *clock = strrchr(label, ' ') ? strrchr(label, ' ') + 1 : label;
+                fprintf(cf.f, "%d,%s,%.17g,", m.mode == MODE_DAY ? i / m.n_intervals : 0,
+                        m.mode == MODE_DAY ? clock : "",
+                        m.mode == MODE_DAY ? m.day_start_s + (i % m.n_intervals) * m.interval_s
+                                           : 0);
+                csv_quoted(cf.f, m.groups[g].name);
+                fprintf(cf.f, ",%d\n", agents[(size_t)i * m.n_groups + g]);
             }
         if (outfile_commit(&cf) != 0) {
             warn("cannot write '%s':", csv_path);
@@ -336,8 +345,8 @@ int cmd_staff(int argc, char **argv)
     if (plots_dir != NULL) plot_requirement(plots_dir, &m, agents, method);
     if (json_path == NULL || strcmp(json_path, "-") != 0) {
         if (simulations > 0 && strcmp(method, "isa") == 0)
-            printf("ccsim staff: %s, method isa (%d iterations of %d replications; delay "
-                   "probability held on every interval of the grid)\n",
+            printf("ccsim staff: %s, method isa (%d iterations of %d replications; each interval "
+                   "staffed for the delay probability of the contacts the last iteration had there)\n",
                    config, simulations, m.replications);
         else if (simulations > 0)
             printf("ccsim staff: %s, method sim (%d simulations of the day, %d replications each; "

@@ -85,10 +85,13 @@ static int read_csv(const char *path, char *text, const struct model_spec *m, do
 {
     int nt = model_total_intervals(m), errors = 0, col_day = -1, col_start = -1, col_group = -1,
         col_agents = -1, line_no = 0;
-    char *save = NULL;
-    for (char *line = strtok_r(text, "\n", &save); line != NULL;
-         line = strtok_r(NULL, "\n", &save)) {
+    unsigned char *seen = xcalloc((size_t)m->n_groups * nt + 1, 1);
+    /* Excel writes a UTF-8 byte order mark before the header. */
+    if (strncmp(text, "\xEF\xBB\xBF", 3) == 0) text += 3;
+    for (char *line = text, *next; line != NULL; line = next) {
         line_no++;
+        next = strchr(line, '\n');
+        if (next != NULL) *next++ = '\0';
         size_t len = strlen(line);
         if (len > 0 && line[len - 1] == '\r') line[--len] = '\0';
         if (len == 0) continue;
@@ -109,6 +112,13 @@ static int read_csv(const char *path, char *text, const struct model_spec *m, do
                 diag_add(
                     d, path, line_no,
                     "a header with start_s, group and agents expected (the CSV of ccsim staff)");
+                free(seen);
+                return -1;
+            }
+            if (col_day < 0 && m->n_days > 1) {
+                diag_add(d, path, line_no, "a day column expected: the config has %d days",
+                         m->n_days);
+                free(seen);
                 return -1;
             }
             continue;
@@ -155,9 +165,17 @@ static int read_csv(const char *path, char *text, const struct model_spec *m, do
             errors++;
             continue;
         }
+        if (seen[(size_t)g * nt + i]++) {
+            diag_add(d, path, line_no,
+                     "group '%s', day %ld, start_s %g: a second row for the same interval",
+                     f[col_group], day, start_s);
+            errors++;
+            continue;
+        }
         required[(size_t)g * nt + i] = agents;
         given[g] = 1;
     }
+    free(seen);
     if (col_agents < 0) {
         diag_add(d, path, 0, "empty: the CSV or JSON of ccsim staff expected");
         return -1;
@@ -189,10 +207,12 @@ static int read_json(const char *path, const char *text, size_t len, const struc
     }
     json_tokener_free(tok);
     int nt = model_total_intervals(m), errors = 0;
+    unsigned char *seen = xcalloc((size_t)m->n_groups * nt + 1, 1);
     struct json_object *intervals;
     if (!json_object_object_get_ex(root, "intervals", &intervals) ||
         !json_object_is_type(intervals, json_type_array)) {
         diag_add(d, path, 0, "an \"intervals\" array expected (the JSON of ccsim staff)");
+        free(seen);
         json_object_put(root);
         return -1;
     }
@@ -232,12 +252,17 @@ static int read_json(const char *path, const char *text, size_t len, const struc
                        !(agents >= 0)) {
                 diag_add(d, path, 0, "intervals[%zu].groups.%s: a number >= 0 expected", k, name);
                 errors++;
+            } else if (seen[(size_t)g * nt + i]++) {
+                diag_add(d, path, 0,
+                         "intervals[%zu].groups.%s: a second entry for the same interval", k, name);
+                errors++;
             } else {
                 required[(size_t)g * nt + i] = agents;
                 given[g] = 1;
             }
         }
     }
+    free(seen);
     json_object_put(root);
     return errors ? -1 : 0;
 }

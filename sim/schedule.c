@@ -357,6 +357,7 @@ int schedule_solve(const struct model_spec *m, int g, const double *required, do
     for (int i = 0; i < ni; i++) {
         glp_set_col_bnds(lp, 1 + o.n + i, GLP_LO, 0, 0);
         glp_set_obj_coef(lp, 1 + o.n + i, 1);
+        nz_reserve(&ia, &ja, &ar, &cap_nz, nz);
         nz++;
         ia[nz] = 1 + i, ja[nz] = 1 + o.n + i, ar[nz] = 1;
     }

@@ -98,14 +98,18 @@ static void flat_staffing(const struct model_spec *m, const int *sim, int *flat)
     free(order);
 }
 
-static void interval_hours(const struct model_spec *m, struct strategy_result *s)
+/* Paid hours of a net staffing: each group's agents on the floor over its share kept from
+ * shrinkage and absence (keep[g]). */
+static void interval_hours(const struct model_spec *m, const double *keep,
+                           struct strategy_result *s)
 {
     double h = m->mode == MODE_DAY ? m->interval_s / 3600 : 1;
     s->agent_hours = s->cost = 0;
     for (int i = 0; i < model_total_intervals(m); i++)
         for (int g = 0; g < m->n_groups; g++) {
-            s->agent_hours += s->agents[(size_t)i * m->n_groups + g] * h;
-            s->cost += s->agents[(size_t)i * m->n_groups + g] * h * m->groups[g].cost_per_hour;
+            double paid = s->agents[(size_t)i * m->n_groups + g] * h / keep[g];
+            s->agent_hours += paid;
+            s->cost += paid * m->groups[g].cost_per_hour;
         }
 }
 
@@ -123,6 +127,17 @@ int staff_compare(struct model_spec *m, const struct staff_target *t, int n_targ
         m->groups[g].shifts = NULL;
         m->groups[g].n_shifts = 0;
     }
+    /* Interval staffings are net (on the floor): simulated without shrinkage and absence, paid
+     * as the hours that put them there.  The schedule grosses up and meets both. */
+    double *keep = xcalloc((size_t)ng + 1, sizeof *keep),
+           *shrinkage = xcalloc((size_t)ng + 1, sizeof *shrinkage),
+           *absence = xcalloc((size_t)ng + 1, sizeof *absence);
+    for (int g = 0; g < ng; g++) {
+        shrinkage[g] = m->groups[g].shrinkage;
+        absence[g] = m->groups[g].absenteeism;
+        keep[g] = (1 - shrinkage[g]) * (1 - absence[g]);
+        m->groups[g].shrinkage = m->groups[g].absenteeism = 0;
+    }
     for (int s = 0; s < STRATEGY_N; s++) {
         out[s].name = strategy_names[s];
         out[s].agents = xcalloc((size_t)nt * ng + 1, sizeof *out[s].agents);
@@ -137,7 +152,12 @@ int staff_compare(struct model_spec *m, const struct staff_target *t, int n_targ
         snprintf(o->note, sizeof o->note, "per interval, Erlang A with the patience's mean (SIPP)");
     o = &out[STRATEGY_SIM];
     int simulations = 0;
-    if (staff_sim(m, t, n_targets, o->agents, hooks, &simulations, why, cap) != 0) return -1;
+    if (staff_sim(m, t, n_targets, o->agents, hooks, &simulations, why, cap) != 0) {
+        free(keep);
+        free(shrinkage);
+        free(absence);
+        return -1;
+    }
     o->ok = 1;
     snprintf(o->note, sizeof o->note,
              "the day simulated, %d simulations; every target met at its 95 %% interval's "
@@ -156,23 +176,30 @@ int staff_compare(struct model_spec *m, const struct staff_target *t, int n_targ
     o = &out[STRATEGY_FLAT];
     flat_staffing(m, out[STRATEGY_SIM].agents, o->agents);
     o->ok = 1;
-    interval_hours(m, &out[STRATEGY_SIM]);
+    interval_hours(m, keep, &out[STRATEGY_SIM]);
     snprintf(o->note, sizeof o->note, "the sim method's %.1f agent-hours, evenly over the day",
              out[STRATEGY_SIM].agent_hours);
     for (int s = 0; s < STRATEGY_SCHEDULE; s++) {
         if (!out[s].ok) continue;
-        interval_hours(m, &out[s]);
+        interval_hours(m, keep, &out[s]);
         set_staffing(m, out[s].agents);
         out[s].r = sim_run(m, hooks);
         out[s].misses = count_misses(m, out[s].r, t, n_targets);
     }
 
     o = &out[STRATEGY_SCHEDULE];
+    for (int g = 0; g < ng; g++) {
+        m->groups[g].shrinkage = shrinkage[g];
+        m->groups[g].absenteeism = absence[g];
+    }
+    free(shrinkage);
+    free(absence);
     int with_templates = 0;
     for (int g = 0; g < ng; g++)
         with_templates += m->groups[g].n_templates > 0;
     if (with_templates == 0) {
         snprintf(o->note, sizeof o->note, "no group has shift_templates");
+        free(keep);
         return 0;
     }
     set_staffing(m, out[STRATEGY_SIM].agents);
@@ -195,16 +222,22 @@ int staff_compare(struct model_spec *m, const struct staff_target *t, int n_targ
         schedule_free(&plan);
     }
     free(required);
-    if (o->note[0] != '\0') return 0;
+    if (o->note[0] != '\0') {
+        free(keep);
+        return 0;
+    }
     /* Groups without templates stay at the sim requirement. */
     for (int g = 0; g < ng; g++)
         if (m->groups[g].n_templates == 0) {
-            for (int i = 0; i < nt; i++)
-                o->agents[(size_t)i * ng + g] = out[STRATEGY_SIM].agents[(size_t)i * ng + g];
+            /* Scheduled per interval at the requirement grossed up, as ccsim schedule does. */
             double h = m->interval_s / 3600;
             for (int i = 0; i < nt; i++) {
-                o->agent_hours += o->agents[(size_t)i * ng + g] * h;
-                o->cost += o->agents[(size_t)i * ng + g] * h * m->groups[g].cost_per_hour;
+                int gross =
+                    (int)ceil(out[STRATEGY_SIM].agents[(size_t)i * ng + g] / keep[g] - 1e-9);
+                o->agents[(size_t)i * ng + g] = gross;
+                m->groups[g].agents[i] = gross;
+                o->agent_hours += gross * h;
+                o->cost += gross * h * m->groups[g].cost_per_hour;
             }
         }
     o->ok = 1;
@@ -319,15 +352,18 @@ static void write_csv(FILE *f, const struct model_spec *m, const struct strategy
         const struct strategy_result *o = &out[s];
         for (int e = 0; e < n_chans; e++) {
             if (!o->ok) {
-                fprintf(f, "\"%s\",false,,,,\"%s\",,,,,,\n", o->name, m->channels[chans[e]].name);
+                fprintf(f, "\"%s\",false,,,,", o->name);
+                csv_quoted(f, m->channels[chans[e]].name);
+                fputs(",,,,,,\n", f);
                 continue;
             }
             const struct stat_summary *sl = at(o->r, 1 + chans[e], MET_SL),
                                       *ab = at(o->r, 1 + chans[e], MET_ABANDON_RATE),
                                       *oc = at(o->r, 0, MET_OCCUPANCY);
-            fprintf(f, "\"%s\",true,%.17g,%.17g,%d,\"%s\",%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n",
-                    o->name, o->agent_hours, o->cost, o->misses, m->channels[chans[e]].name,
-                    sl->mean, half(sl), ab->mean, half(ab), oc->mean, half(oc));
+            fprintf(f, "\"%s\",true,%.17g,%.17g,%d,", o->name, o->agent_hours, o->cost, o->misses);
+            csv_quoted(f, m->channels[chans[e]].name);
+            fprintf(f, ",%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n", sl->mean, half(sl), ab->mean,
+                    half(ab), oc->mean, half(oc));
         }
     }
 }

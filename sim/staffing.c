@@ -226,6 +226,14 @@ static int cheapest_group(const struct model_spec *m, int c)
     return best;
 }
 
+static int share_skill(const struct model_spec *m, int a, int b)
+{
+    for (int k = 0; k < m->groups[a].n_skills; k++)
+        for (int l = 0; l < m->groups[b].n_skills; l++)
+            if (m->groups[a].skills[k] == m->groups[b].skills[l]) return 1;
+    return 0;
+}
+
 int staff_sim(struct model_spec *m, const struct staff_target *t, int n_targets, int *agents,
               const struct sim_hooks *hooks, int *simulations, char *why, size_t cap)
 {
@@ -275,10 +283,21 @@ int staff_sim(struct model_spec *m, const struct staff_target *t, int n_targets,
             }
         }
     }
-    /* Remove: every agent no target needs, interval by interval (intervals interact: each trial
-     * simulates the whole day). */
+    /* Remove: every agent no target needs, interval by interval, the dearest groups first
+     * (intervals interact: each trial simulates the whole day). */
+    int *dear = malloc(((size_t)ng + 1) * sizeof *dear);
+    if (dear == NULL) rc = -1;
+    for (int g = 0; dear != NULL && g < ng; g++) {
+        int at = g;
+        while (at > 0 && m->groups[dear[at - 1]].cost_per_hour < m->groups[g].cost_per_hour) {
+            dear[at] = dear[at - 1];
+            at--;
+        }
+        dear[at] = g;
+    }
     for (int i = 0; i < nt && rc == 0; i++)
-        for (int g = 0; g < ng; g++)
+        for (int d = 0; d < ng; d++) {
+            int g = dear[d];
             while (agents[(size_t)i * ng + g] > 0) {
                 memcpy(trial, agents, (size_t)nt * ng * sizeof *trial);
                 trial[(size_t)i * ng + g]--;
@@ -287,6 +306,25 @@ int staff_sim(struct model_spec *m, const struct staff_target *t, int n_targets,
                 if (n > 0) break;
                 agents[(size_t)i * ng + g]--;
             }
+        }
+    /* Trade: an agent of a dearer group for one of a cheaper group sharing a skill, while the
+     * targets hold (adding went to the cheapest group, but the start may not have). */
+    for (int i = 0; i < nt && rc == 0; i++)
+        for (int a = 0; a < ng; a++)
+            for (int b = 0; b < ng; b++) {
+                if (m->groups[b].cost_per_hour >= m->groups[a].cost_per_hour || !share_skill(m, a, b))
+                    continue;
+                while (agents[(size_t)i * ng + a] > 0) {
+                    memcpy(trial, agents, (size_t)nt * ng * sizeof *trial);
+                    trial[(size_t)i * ng + a]--;
+                    trial[(size_t)i * ng + b]++;
+                    int n = failures(m, t, n_targets, trial, hooks, fails);
+                    ++*simulations;
+                    if (n > 0) break;
+                    memcpy(agents, trial, (size_t)nt * ng * sizeof *trial);
+                }
+            }
+    free(dear);
     /* Leave the model staffed with the answer. */
     for (int g = 0; g < ng; g++)
         for (int i = 0; i < nt; i++)

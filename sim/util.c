@@ -38,7 +38,8 @@ char *xstrdup(const char *s)
     return p;
 }
 
-static void vreport(const char *fmt, va_list ap, int saved_errno) __attribute__((format(printf, 1, 0)));
+static void vreport(const char *fmt, va_list ap, int saved_errno)
+    __attribute__((format(printf, 1, 0)));
 
 static void vreport(const char *fmt, va_list ap, int saved_errno)
 {
@@ -184,4 +185,14 @@ int outfile_open_pair(struct outfile *json, const char *json_path, struct outfil
         return -1;
     }
     return 0;
+}
+
+void csv_quoted(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
 }

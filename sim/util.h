@@ -42,6 +42,9 @@ struct outfile {
 int outfile_open(struct outfile *o, const char *path);
 int outfile_commit(struct outfile *o);
 void outfile_abort(struct outfile *o);
+/* Writes s as one quoted CSV field (RFC 4180: inner quotes doubled). */
+void csv_quoted(FILE *f, const char *s);
+
 /* Opens the optional JSON and CSV outputs of a command (a NULL path: not wanted).  On failure
  * says which path, leaves neither open and returns -1. */
 int outfile_open_pair(struct outfile *json, const char *json_path, struct outfile *csv,

@@ -62,3 +62,18 @@ check "--compare: flat has the sim method's agent-hours" bash -c "test \"\$(grep
 check "--compare: the schedule's cost is ccsim schedule's for the sim requirement" bash -c "test \"\$(grep '^\"schedule\"' '$tmp/cmp.csv' | cut -d, -f4 | xargs printf '%.2f')\" = \"\$('$CCSIM' schedule configs/default.cfg --requirements '$tmp/simreq.csv' | sed -n 's/^cost \([0-9.]*\) per day/\1/p')\""
 check "--compare --plots: staffing, service level and cost" bash -c "test -s '$tmp/cmp/strategies_staffing.png' && test -s '$tmp/cmp/strategies_service_level.png' && test -s '$tmp/cmp/strategies_cost.png'"
 check "--compare on a segment-routed config without templates: erlang C, A, isa and schedule say why not" bash -c "'$CCSIM' staff configs/pooling.cfg --compare --target voice:sl=0.8@20s --reps 4 | grep -c 'not applicable: ' | grep -qx 4"
+
+# Two groups with the same skill at 10 and 50 an hour, the config staffing all on both: the sim
+# method ends with the cheap group alone.
+cat >"$tmp/twogroups.cfg" <<'CFG'
+mode = "day"; seed = 3; replications = 6;
+day = { start = "08:00"; end = "10:00"; interval_min = 60; };
+channels = ( { name = "voice"; arrivals_per_hour = [ 100.0, 120.0 ];
+  service = { dist = "exponential"; mean_s = 240.0; };
+  patience = { dist = "exponential"; mean_s = 200.0; }; } );
+groups = (
+  { name = "cheap"; skills = [ "voice" ]; agents = 10; cost_per_hour = 10.0; },
+  { name = "pricey"; skills = [ "voice" ]; agents = 10; cost_per_hour = 50.0; } );
+CFG
+check "sim, two groups of one skill: the dearer group ends with no agent" bash -c "'$CCSIM' staff '$tmp/twogroups.cfg' --target voice:sl=0.8@20s | awk '/^0[89]:00/ { n++; if (\$3 != 0 || \$2 < 1) bad++ } END { exit !(n == 2 && bad == 0) }'"
+check "shrinkage and absence do not change the net requirement" bash -c "diff <('$CCSIM' staff configs/default.cfg --target voice:sl=0.8@20s --reps 5 --json -) <('$CCSIM' staff configs/default.cfg --target voice:sl=0.8@20s --reps 5 --set groups.[0].shrinkage=0.2 --set groups.[0].absenteeism=0.1 --json -)"

@@ -15,7 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int load(const char *groups_text, const char *day, struct model_spec *m)
+static int load_shrunk(const char *groups_text, const char *day, double shrinkage,
+                       struct model_spec *m)
 {
     char text[4096];
     snprintf(text, sizeof text,
@@ -23,10 +24,15 @@ static int load(const char *groups_text, const char *day, struct model_spec *m)
              "day = { %s };\n"
              "channels = ( { name = \"voice\"; arrivals_per_hour = 10.0;\n"
              "  service = { dist = \"exponential\"; mean_s = 60.0; }; } );\n"
-             "groups = ( { name = \"team\"; skills = [ \"voice\" ]; agents = 1;\n"
+             "groups = ( { name = \"team\"; skills = [ \"voice\" ]; agents = 1; shrinkage = %g;\n"
              "  shift_templates = ( %s ); } );\n",
-             day, groups_text);
+             day, shrinkage, groups_text);
     return testlib_load(text, "build/test_schedule.cfg", m);
+}
+
+static int load(const char *groups_text, const char *day, struct model_spec *m)
+{
+    return load_shrunk(groups_text, day, 0, m);
 }
 
 static int count_of(const struct schedule *s, const struct model_spec *m, const char *name,
@@ -124,6 +130,7 @@ struct brute {
     int tmpl[16];
     int n_templates, min[4], max[4];
     const double *req;
+    double keep; /* 1 - shrinkage */
     int count[16];
     double best;
 };
@@ -136,7 +143,7 @@ static void brute_search(struct brute *b, int j, double cost)
             double c = 0;
             for (int k = 0; k < b->n_opts; k++)
                 c += b->count[k] * b->cover[k][i];
-            if (c < b->req[i] - 1e-9) return;
+            if (c < b->req[i] / b->keep - 1e-9) return;
         }
         for (int t = 0; t < b->n_templates; t++) {
             int n = 0;
@@ -191,18 +198,21 @@ static void random_cases(void)
         for (int i = 0; i < 6; i++)
             req[i] = (int)(gsl_rng_uniform(r) * 4);
         b.req = req;
+        /* Shrinkage makes the gross requirement fractional (the bound tightening's case). */
+        double shrinkage = (int)(gsl_rng_uniform(r) * 3) * 0.125;
+        b.keep = 1 - shrinkage;
         b.best = INFINITY;
         brute_search(&b, 0, 0);
         struct model_spec m;
-        if (load(tmpl, "start = \"08:00\"; end = \"14:00\"; interval_min = 60;", &m) != 0) {
+        if (load_shrunk(tmpl, "start = \"08:00\"; end = \"14:00\"; interval_min = 60;", shrinkage, &m) != 0) {
             CHECK(0, tmpl);
             continue;
         }
         struct schedule s;
         char why[1024];
         int rc = schedule_solve(&m, 0, req, 30, &s, why, sizeof why);
-        /* Counts above 4 never pay here (no interval needs more than 3), so the search's box
-         * holds the optimum whenever one exists. */
+        /* Counts above 4 never pay here (no interval needs more than 3 / 0.75 = 4), so the
+         * search's box holds the optimum whenever one exists. */
         int same = isfinite(b.best) ? rc == 0 && fabs(s.cost - b.best) < 1e-9 : rc != 0;
         if (!same) {
             char desc[1600];
@@ -248,6 +258,27 @@ static void infeasible_cases(void)
     CHECK(rc != 0 && strstr(why, "10:00") && !strstr(why, "09:00") && strstr(why, "max counts"),
           "max = 2 against 3 needed at 10:00: the message names 10:00 and the max counts");
     printf("    %s\n", why);
+    model_spec_free(&m);
+}
+
+/* One way to work over a long day: more cover entries than options (the triplet arrays grow
+ * while the shortfall columns go in). */
+static void one_option_case(void)
+{
+    struct model_spec m;
+    if (!CHECK(load("{ name = \"all day\"; earliest_start = \"00:00\"; length_h = 24.0; cost = 3.0; }",
+                    "start = \"00:00\"; end = \"24:00\"; interval_min = 15;", &m) == 0,
+               "the one-option case loads"))
+        return;
+    double req[96];
+    for (int i = 0; i < 96; i++)
+        req[i] = 1 + i % 5;
+    struct schedule s;
+    char why[1024];
+    int rc = schedule_solve(&m, 0, req, 30, &s, why, sizeof why);
+    CHECK(rc == 0 && fabs(s.cost - 15) < 1e-12 && s.n_shifts == 1 && s.shifts[0].agents == 5,
+          "one way to work, 96 intervals needing up to 5: five all-day shifts, cost 15");
+    if (rc == 0) schedule_free(&s);
     model_spec_free(&m);
 }
 
@@ -318,6 +349,7 @@ int main(void)
     break_case();
     random_cases();
     infeasible_cases();
+    one_option_case();
     cover_and_simulation();
     return check_summary();
 }
