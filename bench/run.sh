@@ -40,5 +40,7 @@ rm -f "$out.j1" "$out.j2"
 printf '{"bench":"sweep_default_12_points_200_reps","replications":2400,"wall_s_j1":%s,"wall_s_j2":%s}\n' "$w1" "$w2"
 awk -v a="$w1" -v b="$w2" 'BEGIN {
     printf "sweep, 12 points x 200 replications of a day: %.0f replications/s with -j 1, %.0f with -j 2 (%.2fx)\n", 2400 / a, 2400 / b, a / b }'
+# The same Erlang A model in SimPy (skipped with a message when python3-simpy3 is missing).
+bash bench/simpy.sh "$bin"
 # The GLPK schedule of a 24-hour day on 15-minute intervals.
 bash bench/schedule.sh "$bin"
