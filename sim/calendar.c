@@ -1,6 +1,7 @@
-/* calendar: binary min-heap on (time_s, order).  Sift-down moves a hole instead of swapping, which
- * halves the writes; entries are 32 bytes, two per cache line.  A 4-ary heap or a calendar queue
- * may be faster on large heaps; see docs/performance.md before changing it. */
+/* calendar: binary min-heaps on (time_s, order).  Pops are bottom-up (the hole goes to a leaf,
+ * then the last entry rises), one comparison a level, without branches; entries are 32 bytes,
+ * two per cache line.  docs/performance.md has the profiles behind each choice, and the ones
+ * tried and dropped (a 4-ary heap on a 128-bit key). */
 #include "calendar.h"
 
 #include "util.h"
@@ -10,79 +11,161 @@
 
 void cal_init(struct cal *c)
 {
-    c->cap = 64;
-    c->heap = xmalloc(c->cap * sizeof *c->heap);
-    c->n = 0;
+    for (int l = 0; l < CAL_N_LANES; l++) {
+        struct cal_heap *h = &c->lanes[l];
+        h->cap = 64;
+        h->heap = xmalloc(h->cap * sizeof *h->heap);
+        h->n = 0;
+        h->pos = NULL;
+        h->pos_cap = 0;
+        if (l == CAL_LANE_TIMERS) {
+            h->pos_cap = 64;
+            h->pos = xmalloc(h->pos_cap * sizeof *h->pos);
+            for (size_t i = 0; i < h->pos_cap; i++) h->pos[i] = CAL_NOWHERE;
+        }
+    }
     c->next_seq = 0;
     c->now_s = 0;
 }
 
 void cal_fini(struct cal *c)
 {
-    free(c->heap);
-    c->heap = NULL;
-    c->n = c->cap = 0;
+    for (int l = 0; l < CAL_N_LANES; l++) {
+        struct cal_heap *h = &c->lanes[l];
+        free(h->heap);
+        free(h->pos);
+        h->heap = NULL;
+        h->pos = NULL;
+        h->n = h->cap = h->pos_cap = 0;
+    }
 }
 
 void cal_reset(struct cal *c)
 {
-    c->n = 0;
+    for (int l = 0; l < CAL_N_LANES; l++) {
+        struct cal_heap *h = &c->lanes[l];
+        if (h->pos != NULL)
+            for (size_t i = 0; i < h->n; i++) h->pos[h->heap[i].index] = CAL_NOWHERE;
+        h->n = 0;
+    }
     c->next_seq = 0;
     c->now_s = 0;
 }
 
-static inline int before(const struct cal_event *a, const struct cal_event *b)
+/* Without branches: which child is smaller is a coin toss the predictor cannot learn. */
+static inline size_t before(const struct cal_event *a, const struct cal_event *b)
 {
-    if (a->time_s != b->time_s) return a->time_s < b->time_s;
-    return a->order < b->order;
+    return (size_t)((a->time_s < b->time_s) | ((a->time_s == b->time_s) & (a->order < b->order)));
+}
+
+/* Puts e at position i; an indexed lane records where.  The test is the same for every entry of
+ * a lane, so the predictor gets it right. */
+static inline void place(struct cal_heap *h, size_t i, const struct cal_event *e)
+{
+    h->heap[i] = *e;
+    if (h->pos != NULL) h->pos[e->index] = (uint32_t)i;
+}
+
+static void sift_up(struct cal_heap *h, size_t i, const struct cal_event *e)
+{
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (!before(e, &h->heap[parent])) break;
+        place(h, i, &h->heap[parent]);
+        i = parent;
+    }
+    place(h, i, e);
+}
+
+/* Fills the hole at i with e, the entry that was last: bottom-up, the hole goes down to a leaf
+ * along the smaller children (one comparison a level), then e rises from there. */
+static void fill_hole(struct cal_heap *h, size_t i, const struct cal_event *e)
+{
+    size_t n = h->n;
+    for (;;) {
+        size_t child = 2 * i + 1;
+        if (child + 1 < n)
+            child += before(&h->heap[child + 1], &h->heap[child]);
+        else if (child >= n)
+            break;
+        place(h, i, &h->heap[child]);
+        i = child;
+    }
+    sift_up(h, i, e);
+}
+
+int cal_cancel(struct cal *c, enum cal_lane lane, uint32_t index)
+{
+    struct cal_heap *h = &c->lanes[lane];
+    assert(h->pos != NULL);
+    if (index >= h->pos_cap || h->pos[index] == CAL_NOWHERE) return 0;
+    size_t i = h->pos[index];
+    h->pos[index] = CAL_NOWHERE;
+    if (i == --h->n) return 1;
+    struct cal_event last = h->heap[h->n];
+    fill_hole(h, i, &last);
+    return 1;
+}
+
+void cal_push_in(struct cal *c, enum cal_lane lane, double time_s, unsigned prio, uint32_t kind,
+                 uint32_t index, uint32_t tag)
+{
+    SIM_ENSURE(time_s >= c->now_s);
+    assert(prio < (1u << CAL_PRIO_BITS));
+    struct cal_heap *h = &c->lanes[lane];
+    if (h->pos != NULL) {
+        if (index >= h->pos_cap) {
+            size_t old = h->pos_cap;
+            while (h->pos_cap <= index) h->pos_cap *= 2;
+            h->pos = xrealloc(h->pos, h->pos_cap * sizeof *h->pos);
+            for (size_t i = old; i < h->pos_cap; i++) h->pos[i] = CAL_NOWHERE;
+        }
+        cal_cancel(c, lane, index);
+    }
+    if (h->n == h->cap) {
+        h->cap *= 2;
+        h->heap = xrealloc(h->heap, h->cap * sizeof *h->heap);
+    }
+    struct cal_event e = {time_s, ((uint64_t)prio << CAL_SEQ_BITS) | c->next_seq++, kind, index,
+                          tag};
+    sift_up(h, h->n++, &e);
 }
 
 void cal_push(struct cal *c, double time_s, unsigned prio, uint32_t kind, uint32_t index,
               uint32_t tag)
 {
-    SIM_ENSURE(time_s >= c->now_s);
-    assert(prio < (1u << CAL_PRIO_BITS));
-    if (c->n == c->cap) {
-        c->cap *= 2;
-        c->heap = xrealloc(c->heap, c->cap * sizeof *c->heap);
-    }
-    struct cal_event e = {time_s, ((uint64_t)prio << CAL_SEQ_BITS) | c->next_seq++, kind, index,
-                          tag};
-    size_t i = c->n++;
-    while (i > 0) {
-        size_t parent = (i - 1) / 2;
-        if (!before(&e, &c->heap[parent])) break;
-        c->heap[i] = c->heap[parent];
-        i = parent;
-    }
-    c->heap[i] = e;
+    cal_push_in(c, CAL_LANE_MAIN, time_s, prio, kind, index, tag);
 }
 
 int cal_pop(struct cal *c, struct cal_event *out)
 {
-    if (c->n == 0) return 0;
-    *out = c->heap[0];
+    struct cal_heap *best = NULL;
+    for (int l = 0; l < CAL_N_LANES; l++) {
+        struct cal_heap *h = &c->lanes[l];
+        if (h->n > 0 && (best == NULL || before(&h->heap[0], &best->heap[0]))) best = h;
+    }
+    if (best == NULL) return 0;
+    *out = best->heap[0];
+    if (best->pos != NULL) best->pos[out->index] = CAL_NOWHERE;
+    if (--best->n > 0) {
+        struct cal_event last = best->heap[best->n];
+        fill_hole(best, 0, &last);
+    }
     SIM_ENSURE(out->time_s >= c->now_s);
     c->now_s = out->time_s;
-    struct cal_event last = c->heap[--c->n];
-    size_t n = c->n, i = 0;
-    for (;;) {
-        size_t child = 2 * i + 1;
-        if (child >= n) break;
-        if (child + 1 < n && before(&c->heap[child + 1], &c->heap[child])) child++;
-        if (!before(&c->heap[child], &last)) break;
-        c->heap[i] = c->heap[child];
-        i = child;
-    }
-    if (n > 0) c->heap[i] = last;
     return 1;
 }
 
 int cal_check(const struct cal *c)
 {
-    for (size_t i = 1; i < c->n; i++)
-        if (before(&c->heap[i], &c->heap[(i - 1) / 2])) return 0;
-    for (size_t i = 0; i < c->n; i++)
-        if (c->heap[i].time_s < c->now_s) return 0;
+    for (int l = 0; l < CAL_N_LANES; l++) {
+        const struct cal_heap *h = &c->lanes[l];
+        for (size_t i = 1; i < h->n; i++)
+            if (before(&h->heap[i], &h->heap[(i - 1) / 2])) return 0;
+        for (size_t i = 0; i < h->n; i++) {
+            if (h->heap[i].time_s < c->now_s) return 0;
+            if (h->pos != NULL && h->pos[h->heap[i].index] != i) return 0;
+        }
+    }
     return 1;
 }

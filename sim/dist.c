@@ -6,6 +6,8 @@
  * Empirical resamples the listed values with equal weights (a bootstrap of observed durations). */
 #include "dist.h"
 
+#include "ziggurat.h"
+
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sf_gamma.h>
@@ -44,6 +46,7 @@ const char *dist_prepare(struct dist *d)
     case DIST_EXPONENTIAL:
         if (!positive(d->mean_s)) return "mean_s must be > 0";
         d->cv = 1;
+        zig_init();
         return NULL;
     case DIST_DETERMINISTIC:
         if (!isfinite(d->mean_s) || d->mean_s < 0) return "mean_s must be >= 0";
@@ -110,7 +113,7 @@ double dist_draw(const struct dist *d, gsl_rng *r)
 {
     switch (d->kind) {
     case DIST_EXPONENTIAL:
-        return gsl_ran_exponential(r, d->mean_s);
+        return d->mean_s * zig_exponential(r);
     case DIST_DETERMINISTIC:
         return d->mean_s;
     case DIST_UNIFORM:

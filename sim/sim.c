@@ -32,6 +32,7 @@
 #include "rng.h"
 #include "state.h"
 #include "util.h"
+#include "ziggurat.h"
 
 #include <assert.h>
 #include <gsl/gsl_randist.h>
@@ -553,6 +554,7 @@ static void contact_free(struct rep *r, uint32_t k)
     struct contact *ct = &r->contacts[k];
     ct->state = C_FREE;
     ct->gen++;
+    cal_cancel(&r->cal, CAL_LANE_TIMERS, k);
     ct->next = r->free_head;
     r->free_head = k;
 }
@@ -814,7 +816,8 @@ static void assign(struct rep *r, uint32_t a, uint32_t k, int skill)
         }
     }
     ct->state = C_SERVICE;
-    ct->gen++; /* the patience timer, if any, is now stale */
+    ct->gen++;
+    cal_cancel(&r->cal, CAL_LANE_TIMERS, k); /* the patience timer, if any, is moot */
     ct->agent = a;
     if (r->held[(size_t)a * r->nc + c]++ == 0) {
         flush_busy(r, c);
@@ -1346,7 +1349,7 @@ static double next_arrival(struct rep *r, int stream, double t)
     int b = m->channels[c].busyness_group - 1;
     /* The day's busyness factor; in steady mode one factor for the whole replication. */
     const double *busy = b >= 0 ? r->busy_factor + (size_t)b * m->n_days : NULL;
-    double e = gsl_ran_exponential(r->rng_arrival[stream], 1.0);
+    double e = zig_exponential(r->rng_arrival[stream]);
     if (m->mode == MODE_STEADY) {
         double lambda = rate[0] * (busy ? busy[0] : 1);
         return lambda > 0 ? t + e / lambda : HUGE_VAL;
@@ -1376,7 +1379,8 @@ static double next_arrival(struct rep *r, int stream, double t)
 static void schedule_arrival(struct rep *r, int stream, double after)
 {
     double t = next_arrival(r, stream, after);
-    if (t < HUGE_VAL) cal_push(&r->cal, t, ev_prio[EV_ARRIVAL], EV_ARRIVAL, (uint32_t)stream, 0);
+    if (t < HUGE_VAL)
+        cal_push_in(&r->cal, CAL_LANE_ARRIVALS, t, ev_prio[EV_ARRIVAL], EV_ARRIVAL, (uint32_t)stream, 0);
 }
 
 /* The planning interval (over all days) an arrival at t belongs to. */
@@ -1503,7 +1507,8 @@ static void join_agents(struct rep *r, uint32_t k)
     queue_push(r, k);
     COUNT(r, ct, queued);
     if (ct->patience_s < HUGE_VAL)
-        cal_push(&r->cal, t + ct->patience_s, ev_prio[EV_PATIENCE], EV_PATIENCE, k, ct->gen);
+        cal_push_in(&r->cal, CAL_LANE_TIMERS, t + ct->patience_s, ev_prio[EV_PATIENCE], EV_PATIENCE,
+                    k, ct->gen);
     if (r->has_overflow) schedule_overflow(r, k);
 }
 
@@ -1707,7 +1712,7 @@ static void schedule_incident(struct rep *r, int stream, double t)
     const struct incident_spec *in = &r->m->incidents[stream / r->nc];
     double rate = in->extra_per_s[stream % r->nc];
     if (rate <= 0) return;
-    double next = fmax(t, in->start_s) + gsl_ran_exponential(r->rng_incident[stream], 1.0) / rate;
+    double next = fmax(t, in->start_s) + zig_exponential(r->rng_incident[stream]) / rate;
     if (next < in->end_s)
         cal_push(&r->cal, next, ev_prio[EV_INCIDENT], EV_INCIDENT, (uint32_t)stream, 0);
 }
@@ -2463,7 +2468,8 @@ static void place_state_contact(struct rep *r, const struct state_contact *sc)
         } else if (ct->patience_s < HUGE_VAL) {
             double left = dist_residual(patience_of(m, sc->segment, c), sc->waited_s, u_patience);
             ct->patience_s = sc->waited_s + left;
-            cal_push(&r->cal, T + left, ev_prio[EV_PATIENCE], EV_PATIENCE, k, ct->gen);
+            cal_push_in(&r->cal, CAL_LANE_TIMERS, T + left, ev_prio[EV_PATIENCE], EV_PATIENCE, k,
+                        ct->gen);
         }
         if (r->has_overflow) schedule_overflow(r, k);
         return;
@@ -3285,6 +3291,7 @@ static int precise_enough(const struct pool *p, struct running *a, int n)
 
 struct results *sim_run(const struct model_spec *m, const struct sim_hooks *hooks)
 {
+    zig_init(); /* before the workers start: the arrival streams draw unit exponentials */
     struct results *res = xcalloc(1, sizeof *res);
     res->n_scopes = results_n_scopes(m);
     res->summary = xcalloc((size_t)res->n_scopes * MET_N, sizeof *res->summary);

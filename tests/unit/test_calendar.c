@@ -2,7 +2,9 @@
  * mixed pushes and pops, full of exact ties, is compared event by event with a reference kept as
  * a sorted array; then the deliberate cases: FIFO among equal keys, priority at equal times,
  * reset, growth, the abort on an event scheduled in the past (in a forked child), and the
- * steady-state property that the heap is never reallocated once warm. */
+ * steady-state property that the heap is never reallocated once warm.  A second workload spreads
+ * the events over the lanes, with replacing pushes and cancellations in the indexed lane, and
+ * must pop in the same single order. */
 #include "calendar.h"
 
 #include "check.h"
@@ -152,6 +154,76 @@ static void test_random_workload(void)
     gsl_rng_free(g);
 }
 
+/* Removes the reference's pending event of the indexed lane for index; returns 0 if none. */
+static int ref_cancel(struct ref *r, uint32_t index)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (r->v[i].kind == CAL_LANE_TIMERS && r->v[i].index == index) {
+            memmove(&r->v[i], &r->v[i + 1], (r->n - i - 1) * sizeof *r->v);
+            r->n--;
+            return 1;
+        }
+    return 0;
+}
+
+static void test_lanes(void)
+{
+    enum { N_OPS = 60000, SLOTS = 300, CHECK_EVERY = 41 };
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, 7001);
+    struct cal c;
+    struct ref r = {NULL, 0, 0, 0};
+    cal_init(&c);
+    long mismatches = 0, bad_checks = 0, cancels = 0, replaced = 0, pops = 0;
+    uint32_t next_index = 0;
+    for (long op = 0; op < N_OPS; op++) {
+        double u = gsl_rng_uniform(g);
+        if (u < 0.5) {
+            /* The kind records the lane, so the reference knows where each event went. */
+            uint32_t lane = (uint32_t)gsl_rng_uniform_int(g, CAL_N_LANES);
+            double t = c.now_s + draw_delay(g);
+            unsigned prio = draw_prio(g);
+            uint32_t index = lane == CAL_LANE_TIMERS ? (uint32_t)gsl_rng_uniform_int(g, SLOTS)
+                                                     : next_index++;
+            if (lane == CAL_LANE_TIMERS && ref_cancel(&r, index)) replaced++;
+            cal_push_in(&c, (enum cal_lane)lane, t, prio, lane, index, 0);
+            ref_push(&r, t, prio, lane, index, 0);
+        } else if (u < 0.62) {
+            uint32_t index = (uint32_t)gsl_rng_uniform_int(g, SLOTS);
+            int had = ref_cancel(&r, index);
+            if (cal_cancel(&c, CAL_LANE_TIMERS, index) != had) mismatches++;
+            cancels += had;
+        } else {
+            struct cal_event e;
+            int got = cal_pop(&c, &e);
+            if (r.n == 0) {
+                if (got) mismatches++;
+                continue;
+            }
+            pops++;
+            struct ref_ev *x = &r.v[--r.n];
+            if (!got || e.time_s != x->time_s || e.kind != x->kind || e.index != x->index) {
+                if (mismatches++ < 5)
+                    printf("    op %ld: got lane %u index %u at %.17g, expected lane %u index %u at "
+                           "%.17g\n", op, (unsigned)e.kind, (unsigned)e.index, e.time_s,
+                           (unsigned)x->kind, (unsigned)x->index, x->time_s);
+            }
+        }
+        if (cal_size(&c) != r.n) mismatches++;
+        if (op % CHECK_EVERY == 0 && !cal_check(&c)) bad_checks++;
+    }
+    CHECK_INT(mismatches, 0, "60k pushes over the lanes, pops and cancels match the reference");
+    CHECK_INT(bad_checks, 0, "cal_check (heaps and positions) holds throughout");
+    CHECK(cancels > 1000 && replaced > 1000 && pops > 20000,
+          "the workload cancelled and replaced over 1000 timers and popped over 20000 events");
+    cal_reset(&c);
+    CHECK(cal_cancel(&c, CAL_LANE_TIMERS, 5) == 0 && cal_size(&c) == 0,
+          "after a reset no timer is pending");
+    cal_fini(&c);
+    free(r.v);
+    gsl_rng_free(g);
+}
+
 /* ================================ Deliberate cases ================================ */
 
 static void test_fifo_and_priority(void)
@@ -215,14 +287,14 @@ static void test_reset(void)
         cal_push(&c, 10.0 + 0.37 * i, 1, 0, i, 0);
     for (int i = 0; i < 150; i++)
         cal_pop(&c, &e);
-    size_t cap = c.cap;
-    struct cal_event *heap = c.heap;
+    size_t cap = c.lanes[CAL_LANE_MAIN].cap;
+    struct cal_event *heap = c.lanes[CAL_LANE_MAIN].heap;
     CHECK(c.now_s > 60, "time advanced before the reset");
     cal_reset(&c);
     CHECK_INT(cal_size(&c), 0, "cal_reset empties the calendar");
     CHECK(cal_pop(&c, &e) == 0, "pop after cal_reset returns 0");
     CHECK(c.now_s == 0, "cal_reset restarts time at 0");
-    CHECK(c.cap == cap && c.heap == heap, "cal_reset keeps the allocation");
+    CHECK(c.lanes[CAL_LANE_MAIN].cap == cap && c.lanes[CAL_LANE_MAIN].heap == heap, "cal_reset keeps the allocation");
     CHECK(cal_check(&c), "cal_check holds after cal_reset");
     /* Time restarted: an event before the old now is accepted (it would abort otherwise). */
     cal_push(&c, 2.385, 4, 0, 1, 0);
@@ -234,7 +306,7 @@ static void test_reset(void)
     CHECK(cal_pop(&c, &e) && e.index == 1, "FIFO after reset (first)");
     CHECK(cal_pop(&c, &e) && e.index == 2, "FIFO after reset (second)");
     cal_fini(&c);
-    CHECK(c.heap == NULL && c.n == 0 && c.cap == 0, "cal_fini releases the heap");
+    CHECK(c.lanes[CAL_LANE_MAIN].heap == NULL && c.lanes[CAL_LANE_MAIN].n == 0 && c.lanes[CAL_LANE_MAIN].cap == 0, "cal_fini releases the heap");
 }
 
 static void test_growth(void)
@@ -243,11 +315,11 @@ static void test_growth(void)
     struct cal c;
     struct cal_event e;
     cal_init(&c);
-    size_t cap0 = c.cap;
+    size_t cap0 = c.lanes[CAL_LANE_MAIN].cap;
     /* Decreasing times, the worst case for sift-up, with a tie every 7th event. */
     for (uint32_t i = 0; i < N; i++)
         cal_push(&c, 9000.0 - 1.75 * (double)(i - i % 7), 0, 0, i, 0);
-    CHECK(c.cap >= N && c.cap > cap0, "the heap grew beyond its initial capacity");
+    CHECK(c.lanes[CAL_LANE_MAIN].cap >= N && c.lanes[CAL_LANE_MAIN].cap > cap0, "the heap grew beyond its initial capacity");
     CHECK_INT(cal_size(&c), N, "every pushed event is pending");
     CHECK(cal_check(&c), "cal_check holds after growth");
     int ok = 1;
@@ -278,8 +350,8 @@ static void test_no_allocation(void)
     cal_init(&c);
     for (uint32_t i = 0; i < STEADY; i++)
         cal_push(&c, 300.0 * gsl_rng_uniform(g), (unsigned)(i % 3), 0, i, 0);
-    size_t cap = c.cap;
-    struct cal_event *heap = c.heap;
+    size_t cap = c.lanes[CAL_LANE_MAIN].cap;
+    struct cal_event *heap = c.lanes[CAL_LANE_MAIN].heap;
     int monotone = 1;
     double last = 0;
     for (long i = 0; i < pairs; i++) {
@@ -288,7 +360,7 @@ static void test_no_allocation(void)
         last = e.time_s;
         cal_push(&c, e.time_s + draw_delay(g), e.kind, 0, e.index, 0);
     }
-    CHECK(c.cap == cap && c.heap == heap, "no reallocation over the steady push/pop pairs");
+    CHECK(c.lanes[CAL_LANE_MAIN].cap == cap && c.lanes[CAL_LANE_MAIN].heap == heap, "no reallocation over the steady push/pop pairs");
     CHECK_INT(cal_size(&c), STEADY, "heap size stayed constant");
     CHECK(monotone, "pops never went back in time");
     CHECK(cal_check(&c), "cal_check holds after the steady run");
@@ -357,6 +429,7 @@ int main(void)
 {
     gsl_set_error_handler(ccsim_gsl_handler);
     test_random_workload();
+    test_lanes();
     test_fifo_and_priority();
     test_reset();
     test_growth();
