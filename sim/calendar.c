@@ -1,7 +1,7 @@
-/* calendar: binary min-heaps on (time_s, order).  Pops are bottom-up (the hole goes to a leaf,
- * then the last entry rises), one comparison a level, without branches; entries are 32 bytes,
+/* calendar: 4-ary min-heaps on (time_s, order).  Pops are bottom-up (the hole goes to a leaf,
+ * then the last entry rises), choosing children without branches; entries are 32 bytes,
  * two per cache line.  docs/performance.md has the profiles behind each choice, and the ones
- * tried and dropped (a 4-ary heap on a 128-bit key). */
+ * tried and dropped. */
 #include "calendar.h"
 
 #include "util.h"
@@ -69,7 +69,7 @@ static inline void place(struct cal_heap *h, size_t i, const struct cal_event *e
 static void sift_up(struct cal_heap *h, size_t i, const struct cal_event *e)
 {
     while (i > 0) {
-        size_t parent = (i - 1) / 2;
+        size_t parent = (i - 1) / 4;
         if (!before(e, &h->heap[parent])) break;
         place(h, i, &h->heap[parent]);
         i = parent;
@@ -78,17 +78,26 @@ static void sift_up(struct cal_heap *h, size_t i, const struct cal_event *e)
 }
 
 /* Fills the hole at i with e, the entry that was last: bottom-up, the hole goes down to a leaf
- * along the smaller children (one comparison a level), then e rises from there. */
+ * along the smallest children, then e rises from there.  Four children a node halve the depth,
+ * which is what a heap larger than the cache pays for: each level is a miss. */
 static void fill_hole(struct cal_heap *h, size_t i, const struct cal_event *e)
 {
     size_t n = h->n;
+    const struct cal_event *v = h->heap;
     for (;;) {
-        size_t child = 2 * i + 1;
-        if (child + 1 < n)
-            child += before(&h->heap[child + 1], &h->heap[child]);
-        else if (child >= n)
+        size_t first = 4 * i + 1, child;
+        if (first + 3 < n) {
+            size_t a = first + before(&v[first + 1], &v[first]);
+            size_t b = first + 2 + before(&v[first + 3], &v[first + 2]);
+            child = before(&v[b], &v[a]) ? b : a;
+        } else if (first < n) {
+            child = first;
+            for (size_t j = first + 1; j < n; j++)
+                if (before(&v[j], &v[child])) child = j;
+        } else {
             break;
-        place(h, i, &h->heap[child]);
+        }
+        place(h, i, &v[child]);
         i = child;
     }
     sift_up(h, i, e);
@@ -161,7 +170,7 @@ int cal_check(const struct cal *c)
     for (int l = 0; l < CAL_N_LANES; l++) {
         const struct cal_heap *h = &c->lanes[l];
         for (size_t i = 1; i < h->n; i++)
-            if (before(&h->heap[i], &h->heap[(i - 1) / 2])) return 0;
+            if (before(&h->heap[i], &h->heap[(i - 1) / 4])) return 0;
         for (size_t i = 0; i < h->n; i++) {
             if (h->heap[i].time_s < c->now_s) return 0;
             if (h->pos != NULL && h->pos[h->heap[i].index] != i) return 0;

@@ -1,4 +1,4 @@
-/* calendar: the pending-event set, binary min-heaps of compact entries ordered by
+/* calendar: the pending-event set, 4-ary min-heaps of compact entries ordered by
  * (time, priority, insertion sequence).  Equal times pop by priority, then in insertion order, so
  * runs are deterministic without comparing times with an epsilon.  Push and pop are O(log n); the
  * heaps are arrays that grow by doubling and are reused across replications, so the event loop
