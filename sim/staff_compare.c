@@ -240,6 +240,7 @@ int staff_compare(struct model_spec *m, const struct staff_target *t, int n_targ
                 o->cost += gross * h * m->groups[g].cost_per_hour;
             }
         }
+    free(keep);
     o->ok = 1;
     snprintf(o->note, sizeof o->note,
              "GLPK's cheapest shifts from the templates covering the sim requirement");
