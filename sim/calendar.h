@@ -80,6 +80,21 @@ static inline size_t cal_size(const struct cal *c)
     return n;
 }
 
+/* The event the next pop will return, or NULL when the calendar is empty; it stays pending. */
+static inline const struct cal_event *cal_peek(const struct cal *c)
+{
+    const struct cal_event *best = NULL;
+    for (int l = 0; l < CAL_N_LANES; l++) {
+        const struct cal_heap *h = &c->lanes[l];
+        if (h->n == 0) continue;
+        const struct cal_event *e = &h->heap[0];
+        if (best == NULL || e->time_s < best->time_s ||
+            (e->time_s == best->time_s && e->order < best->order))
+            best = e;
+    }
+    return best;
+}
+
 /* O(n) heap-property check, for assert(cal_check(c)) under SIM_DEBUG. */
 int cal_check(const struct cal *c);
 
