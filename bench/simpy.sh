@@ -14,13 +14,17 @@ if ! /usr/bin/python3 -c 'import simpy' 2>/dev/null; then
 fi
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-"$bin" run configs/erlang.cfg --quiet --reps 1 --set agents=100 --set arrivals_per_hour=1900.0 \
+# Ten replications of 300,000 contacts on one thread: the speed of one core, and a 95 % interval
+# for each estimate to hold the exact values to.
+"$bin" run configs/erlang.cfg --quiet --reps 10 -j 1 --set agents=100 --set arrivals_per_hour=1900.0 \
     --set aht_s=180.0 --set abandonment=true --set patience_s=300.0 --set sl_seconds=20 \
-    --set contacts=3000000 --set warmup_contacts=30000 --json "$out" >/dev/null
+    --set contacts=300000 --set warmup_contacts=30000 --json "$out" >/dev/null
 cps=$(sed -n '/"perf"/,/}/s/.*"contacts_per_s": \([^,]*\).*/\1/p' "$out")
 # The total block comes first; its service level and abandonment are the first of each.
 c_sl=$(grep -m1 '"service_level"' -A1 "$out" | sed -n 's/.*"mean": \([^,]*\).*/\1/p')
+c_sl_ci=$(grep -m1 '"service_level"' -A2 "$out" | sed -n 's/.*"ci95": \([^,]*\).*/\1/p')
 c_ab=$(grep -m1 '"abandon_rate"' -A1 "$out" | sed -n 's/.*"mean": \([^,]*\).*/\1/p')
+c_ab_ci=$(grep -m1 '"abandon_rate"' -A2 "$out" | sed -n 's/.*"ci95": \([^,]*\).*/\1/p')
 peer=$(/usr/bin/python3 bench/peers/erlang_a_simpy.py "$simpy_contacts")
 p_cps=$(echo "$peer" | sed 's/.*"contacts_per_s": \([^,]*\).*/\1/')
 p_sl=$(echo "$peer" | sed 's/.*"service_level": \([^}]*\)}.*/\1/')
@@ -28,7 +32,7 @@ p_ab=$(echo "$peer" | sed 's/.*"p_abandon": \([^,]*\).*/\1/')
 exact=$("$bin" erlang a --arrivals-per-hour 1900 --aht 180 --agents 100 --patience 300 --sl-seconds 20)
 e_sl=$(echo "$exact" | sed -n 's/.*"service_level": \([^,]*\).*/\1/p')
 e_ab=$(echo "$exact" | sed -n 's/.*"p_abandon": \([^,]*\).*/\1/p')
-printf '{"bench":"erlang_a_vs_simpy","ccsim_contacts_per_s":%s,"simpy_contacts_per_s":%s,"ccsim_service_level":%s,"simpy_service_level":%s,"exact_service_level":%s,"ccsim_p_abandon":%s,"simpy_p_abandon":%s,"exact_p_abandon":%s}\n' \
-    "$cps" "$p_cps" "$c_sl" "$p_sl" "$e_sl" "$c_ab" "$p_ab" "$e_ab"
-awk -v c="$cps" -v p="$p_cps" -v cs="$c_sl" -v ps="$p_sl" -v es="$e_sl" -v ca="$c_ab" -v pa="$p_ab" -v ea="$e_ab" 'BEGIN {
-    printf "erlang A against SimPy: ccsim %.2f M contacts/s, SimPy %.0f k contacts/s (%.0fx); service level %.4f / %.4f / exact %.4f, abandonment %.4f / %.4f / exact %.4f\n", c / 1e6, p / 1e3, c / p, cs, ps, es, ca, pa, ea }'
+printf '{"bench":"erlang_a_vs_simpy","ccsim_contacts_per_s":%s,"simpy_contacts_per_s":%s,"ccsim_service_level":%s,"ccsim_service_level_ci95":%s,"simpy_service_level":%s,"exact_service_level":%s,"ccsim_p_abandon":%s,"ccsim_p_abandon_ci95":%s,"simpy_p_abandon":%s,"exact_p_abandon":%s}\n' \
+    "$cps" "$p_cps" "$c_sl" "$c_sl_ci" "$p_sl" "$e_sl" "$c_ab" "$c_ab_ci" "$p_ab" "$e_ab"
+awk -v c="$cps" -v p="$p_cps" -v cs="$c_sl" -v csh="$c_sl_ci" -v ps="$p_sl" -v es="$e_sl" -v ca="$c_ab" -v cah="$c_ab_ci" -v pa="$p_ab" -v ea="$e_ab" 'BEGIN {
+    printf "erlang A against SimPy: ccsim %.2f M contacts/s, SimPy %.0f k contacts/s (%.0fx); service level ccsim %.4f +- %.4f, SimPy %.4f, exact %.4f; abandonment ccsim %.4f +- %.4f, SimPy %.4f, exact %.4f\n", c / 1e6, p / 1e3, c / p, cs, csh, ps, es, ca, cah, pa, ea }'
