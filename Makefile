@@ -40,7 +40,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 
 .PHONY: all test check bench clean deps demo options golden-update format valgrind testbins \
-        install uninstall scenarios-update
+        install uninstall scenarios-update analyze fuzz fuzz-ci fuzzbins
 
 all: deps-check ccsim
 
@@ -86,9 +86,38 @@ bench: deps-check
 	$(MAKE) B=build/bench CFLAGS="-O2 -g -DNDEBUG" build/bench/ccsim
 	bash bench/run.sh build/bench/ccsim
 
+# A small job of every command under memcheck (tests/valgrind/): any error or leak fails.
 valgrind: deps-check
-	$(MAKE) B=build/valgrind CFLAGS="-O0 -g" testbins
-	LC_ALL=C BUILD=build/valgrind QUICK=1 VALGRIND=1 bash tests/run.sh
+	$(MAKE) B=build/valgrind CFLAGS="-O1 -g" build/valgrind/ccsim
+	LC_ALL=C BUILD=build/valgrind SUITE=valgrind bash tests/run.sh
+
+# cppcheck and clang-tidy on sim/ (tests/static/; the checks in .clang-tidy, the justified
+# suppressions in tests/static/cppcheck.supp).
+analyze:
+	LC_ALL=C SUITE=static bash tests/run.sh
+
+# libFuzzer harnesses (tests/fuzz/), built with clang against sanitized objects of their own.
+# fuzz-ci replays each committed corpus and runs a fixed number of executions from a fixed seed
+# (deterministic, a few minutes in all); fuzz runs each for FUZZ_SECONDS (default 600) and keeps
+# what it finds in build/fuzz/found/.
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZERS  = $(patsubst tests/fuzz/%.c,build/fuzz/bin/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+fuzzbins: deps-check
+	$(MAKE) B=build/fuzz CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)" build/fuzz/lib.a
+	$(MAKE) $(FUZZERS)
+
+build/fuzz/bin/%: tests/fuzz/%.c tests/fuzz/fuzz.h build/fuzz/lib.a
+	@mkdir -p $(@D)
+	@echo "  FUZZ    $<"
+	$(Q)clang $(CPPFLAGS) $(PKG_CFLAGS) -O1 -g -fsanitize=fuzzer $(FUZZ_SAN) $(WARN) -o $@ $< \
+	    build/fuzz/lib.a $(LDLIBS)
+
+fuzz-ci: fuzzbins
+	LC_ALL=C SUITE=fuzz bash tests/run.sh
+
+fuzz: fuzzbins
+	LC_ALL=C FUZZ_SECONDS=$${FUZZ_SECONDS:-600} SUITE=fuzz bash tests/run.sh
 
 # Rewrites the "# check:" lines of scenarios/*.cfg from a fresh run (after an intended model
 # change; reread each scenario's "In short" text afterwards).

@@ -6,6 +6,7 @@
 #include "conf.h"
 #include "plot.h"
 #include "report.h"
+#include "sweep_grid.h"
 #include "util.h"
 
 #include <libconfig.h>
@@ -47,154 +48,6 @@ static void usage(FILE *out)
             "  ccsim sweep configs/erlang.cfg --grid agents=95:110:5 --csv -\n"
             "  ccsim sweep configs/omnichannel.cfg --grid groups.[0].agents=12:20:2 \\\n"
             "      --grid channels.[1].self_service.success=0.1,0.3 --csv sweep.csv --plots plots\n");
-}
-
-struct axis {
-    char *key;
-    int n;
-    char **values; /* as the --set text */
-};
-
-static void axis_free(struct axis *a)
-{
-    for (int i = 0; i < a->n; i++)
-        free(a->values[i]);
-    free(a->values);
-    free(a->key);
-}
-
-static void axis_add(struct axis *a, const char *v)
-{
-    a->values = xrealloc(a->values, ((size_t)a->n + 1) * sizeof *a->values);
-    a->values[a->n++] = xstrdup(v);
-}
-
-/* FROM:TO:STEP, TO included (to rounding): the values, written back as %.10g. */
-static int axis_range(struct axis *a, double from, double to, double step)
-{
-    if (!(step > 0) || !(to >= from) || (to - from) / step > 1e6) return -1;
-    long n = (long)floor((to - from) / step + 1e-9) + 1;
-    for (long i = 0; i < n; i++) {
-        char buf[64];
-        snprintf(buf, sizeof buf, "%.10g", from + (double)i * step);
-        axis_add(a, buf);
-    }
-    return 0;
-}
-
-static int parse_grid(const char *arg, struct axis *a)
-{
-    const char *eq = strchr(arg, '=');
-    memset(a, 0, sizeof *a);
-    if (eq == NULL || eq == arg || eq[1] == '\0') return -1;
-    a->key = xmalloc((size_t)(eq - arg) + 1);
-    memcpy(a->key, arg, (size_t)(eq - arg));
-    a->key[eq - arg] = '\0';
-    const char *spec = eq + 1;
-    double from, to, step;
-    char extra;
-    if (strchr(spec, ':') != NULL) {
-        if (sscanf(spec, "%lf:%lf:%lf%c", &from, &to, &step, &extra) != 3) return -1;
-        return axis_range(a, from, to, step);
-    }
-    char *copy = xstrdup(spec), *save = NULL;
-    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
-        axis_add(a, t);
-    free(copy);
-    return a->n > 0 ? 0 : -1;
-}
-
-/* The grid of a sweep file; problems go to stderr with the file's line. */
-static int load_sweep_file(const char *path, struct axis **axes, int *n_axes)
-{
-    config_t c;
-    config_init(&c);
-    if (!config_read_file(&c, path)) {
-        fprintf(stderr, "%s:%d: %s\n", config_error_file(&c) ? config_error_file(&c) : path,
-                config_error_line(&c), config_error_type(&c) == CONFIG_ERR_FILE_IO
-                                           ? "cannot read the sweep file"
-                                           : config_error_text(&c));
-        config_destroy(&c);
-        return -1;
-    }
-    const config_setting_t *grid = config_lookup(&c, "grid");
-    int rc = 0;
-    if (grid == NULL || !config_setting_is_list(grid) || config_setting_length(grid) == 0) {
-        fprintf(stderr, "%s:%d: grid: a list ( { key = \"...\"; values = [ ... ]; }, ... ) expected\n",
-                path, grid ? (int)config_setting_source_line(grid) : 0);
-        rc = -1;
-    }
-    for (int i = 0; rc == 0 && i < config_setting_length(grid); i++) {
-        const config_setting_t *e = config_setting_get_elem(grid, (unsigned)i);
-        const char *key = NULL;
-        int line = (int)config_setting_source_line(e);
-        if (!config_setting_is_group(e) || !config_setting_lookup_string(e, "key", &key)) {
-            fprintf(stderr, "%s:%d: grid.[%d]: a group with key = \"...\" expected\n", path, line, i);
-            rc = -1;
-            break;
-        }
-        *axes = xrealloc(*axes, ((size_t)*n_axes + 1) * sizeof **axes);
-        struct axis *a = &(*axes)[(*n_axes)++];
-        memset(a, 0, sizeof *a);
-        a->key = xstrdup(key);
-        const config_setting_t *values = config_setting_get_member(e, "values");
-        double from, to, step;
-        if (values != NULL && config_setting_is_aggregate(values)) {
-            for (int k = 0; k < config_setting_length(values); k++) {
-                const config_setting_t *v = config_setting_get_elem(values, (unsigned)k);
-                char buf[256];
-                if (config_setting_is_aggregate(v) || config_setting_type(v) == CONFIG_TYPE_BOOL) {
-                    fprintf(stderr, "%s:%d: grid.[%d].values: numbers or strings expected (a sweep "
-                                    "sets scalar keys)\n",
-                            path, (int)config_setting_source_line(v), i);
-                    rc = -1;
-                    break;
-                }
-                if (config_setting_type(v) == CONFIG_TYPE_STRING)
-                    snprintf(buf, sizeof buf, "%s", config_setting_get_string(v));
-                else if (config_setting_type(v) == CONFIG_TYPE_FLOAT)
-                    snprintf(buf, sizeof buf, "%.10g", config_setting_get_float(v));
-                else
-                    snprintf(buf, sizeof buf, "%lld", config_setting_get_int64(v));
-                axis_add(a, buf);
-            }
-        } else if (config_setting_lookup_float(e, "from", &from) + 0 >= 0 &&
-                   config_setting_get_member(e, "from") != NULL) {
-            const config_setting_t *f = config_setting_get_member(e, "from"),
-                                   *t = config_setting_get_member(e, "to"),
-                                   *s = config_setting_get_member(e, "step");
-            if (t == NULL || s == NULL) {
-                fprintf(stderr, "%s:%d: grid.[%d]: from needs to and step\n", path, line, i);
-                rc = -1;
-                break;
-            }
-            if (!config_setting_is_number(f) || !config_setting_is_number(t) || !config_setting_is_number(s)) {
-                fprintf(stderr, "%s:%d: grid.[%d]: from, to and step must be numbers\n", path, line, i);
-                rc = -1;
-                break;
-            }
-            from = config_setting_type(f) == CONFIG_TYPE_FLOAT ? config_setting_get_float(f)
-                                                               : (double)config_setting_get_int64(f);
-            to = config_setting_type(t) == CONFIG_TYPE_FLOAT ? config_setting_get_float(t)
-                                                             : (double)config_setting_get_int64(t);
-            step = config_setting_type(s) == CONFIG_TYPE_FLOAT ? config_setting_get_float(s)
-                                                               : (double)config_setting_get_int64(s);
-            if (axis_range(a, from, to, step) != 0) {
-                fprintf(stderr, "%s:%d: grid.[%d]: from <= to and step > 0 expected\n", path, line, i);
-                rc = -1;
-            }
-        } else {
-            fprintf(stderr, "%s:%d: grid.[%d]: values = [ ... ], or from, to and step, expected\n",
-                    path, line, i);
-            rc = -1;
-        }
-        if (rc == 0 && a->n == 0) {
-            fprintf(stderr, "%s:%d: grid.[%d]: no values\n", path, line, i);
-            rc = -1;
-        }
-    }
-    config_destroy(&c);
-    return rc;
 }
 
 /* CSV fields: the text quoted when it needs to be (RFC 4180). */
@@ -581,7 +434,7 @@ static void mpi_work(const struct sweep *sw)
  * status: 0, EXIT_USAGE (a bad point), EXIT_RUNTIME, or 128 + the stopping signal. */
 static int run_points(const struct sweep *sw, struct point_result *results, FILE *ckpt, int quiet)
 {
-    long written = 0, todo = 0, reps_done = 0;
+    long written = 0, todo = 0;
     for (long pt = 0; pt < sw->n_points; pt++)
         todo += !results[pt].done;
 #ifdef CCSIM_MPI
@@ -606,7 +459,6 @@ static int run_points(const struct sweep *sw, struct point_result *results, FILE
             if (stop_signal) return 128 + stop_signal;
         }
         finished++;
-        reps_done += 1;
         if (show) {
             double el = mono_s() - start, left = el / finished * (todo - finished);
             fprintf(stderr, "\rpoint %ld/%ld  %.1f points/s  %.0f s left ", finished, todo,
@@ -719,7 +571,7 @@ int cmd_sweep(int argc, char **argv)
             bad = 0;
         } else if ((v = cli_flag_value(argc, argv, &i, "--grid", &bad)) != NULL) {
             axes = xrealloc(axes, ((size_t)n_axes + 1) * sizeof *axes);
-            if (parse_grid(v, &axes[n_axes++]) != 0) {
+            if (sweep_grid_parse(v, &axes[n_axes++]) != 0) {
                 status = cli_usage_error("sweep", "--grid: KEY=FROM:TO:STEP or KEY=V1,V2,... "
                                                   "expected, got '%s'", v);
                 goto done;
@@ -744,9 +596,16 @@ int cmd_sweep(int argc, char **argv)
         status = cli_usage_error("sweep", "missing CONFIG");
         goto done;
     }
-    if (sweep_file != NULL && load_sweep_file(sweep_file, &axes, &n_axes) != 0) {
-        status = EXIT_USAGE;
-        goto done;
+    if (sweep_file != NULL) {
+        struct diag d;
+        diag_init(&d);
+        int rc = sweep_grid_load(sweep_file, &axes, &n_axes, &d);
+        diag_print(&d, stderr);
+        diag_fini(&d);
+        if (rc != 0) {
+            status = EXIT_USAGE;
+            goto done;
+        }
     }
     if (n_axes == 0) {
         status = cli_usage_error("sweep", "no grid: give --grid KEY=SPEC or --sweep FILE");
@@ -857,7 +716,7 @@ done:
     if (csv.f != NULL) outfile_abort(&csv);
     if (jsonl.f != NULL) outfile_abort(&jsonl);
     for (int a = 0; a < n_axes; a++)
-        axis_free(&axes[a]);
+        sweep_axis_free(&axes[a]);
     free(axes);
     for (int k = 0; k < n_sets || k < batch.n_sets; k++)
         free((char *)sets[k].path);

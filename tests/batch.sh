@@ -45,7 +45,7 @@ sweep_bad() { # description, file text, expected message (fixed string)
     printf '%b' "$2" >"$tmp/bad-sweep.cfg"
     check "sweep file: $1" bash -c "'$CCSIM' sweep configs/chatbot.cfg --sweep '$tmp/bad-sweep.cfg' --csv '$tmp/bs.csv' 2>'$tmp/bs.err'; test \$? -eq 2 && grep -qF -- \"$3\" '$tmp/bs.err' && test ! -e '$tmp/bs.csv'"
 }
-sweep_bad "no grid" 'steps = 3;\n' "bad-sweep.cfg:0: grid: a list"
+sweep_bad "no grid" 'steps = 3;\n' "bad-sweep.cfg: grid: a list"
 sweep_bad "syntax error" 'grid = ( { key = "agents" values = [ 1 ] );\n' "bad-sweep.cfg:1: syntax error"
 sweep_bad "an entry without key" 'grid = ( { values = [ 1, 2 ]; } );\n' "bad-sweep.cfg:1: grid.[0]: a group with key"
 sweep_bad "values that are lists" 'grid = ( { key = "groups.[0].agents";\n  values = ( [ 1, 2 ], [ 3 ] ); } );\n' "bad-sweep.cfg:2: grid.[0].values: numbers or strings expected"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test program and shell test, counts their "ok"/"FAIL" lines, and ends with the line
 # "N passed, N failed".  BUILD names the build tree (build or build/check); QUICK=1 asks for the
-# quick subset (make check), which skips the long precision runs.
+# quick subset (make check), which skips the long precision runs.  SUITE=fuzz, static or valgrind
+# runs the scripts of tests/SUITE/ instead (make fuzz-ci, make analyze, make valgrind), counted
+# the same way.
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -40,18 +42,22 @@ run_one() {
     grep -E '^(FAIL|    )' "$log" | head -40
 }
 
-wrap=()
-if [ "${VALGRIND:-0}" = 1 ]; then
-    wrap=(valgrind -q --error-exitcode=1 --leak-check=full)
+if [ -n "${SUITE:-}" ]; then
+    for t in tests/"$SUITE"/*.sh; do
+        run_one "$SUITE/$(basename "$t")" bash "$t"
+    done
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+    exit
 fi
 
 for t in "$BUILD"/tests/unit/test_*; do
     [ -x "$t" ] || continue
-    run_one "unit/$(basename "$t")" "${wrap[@]}" "$t"
+    run_one "unit/$(basename "$t")" "$t"
 done
 for t in "$BUILD"/tests/validate/test_*; do
     [ -x "$t" ] || continue
-    run_one "validate/$(basename "$t")" "${wrap[@]}" "$t"
+    run_one "validate/$(basename "$t")" "$t"
 done
 for t in tests/*.sh; do
     [ "$t" = tests/lib.sh ] && continue # sourced by the others, not a test
