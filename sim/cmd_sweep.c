@@ -219,7 +219,9 @@ static int deserialize(const char *buf, size_t len, struct point_result *p)
 {
     size_t cl, jl;
     int used = 0;
-    if (sscanf(buf, "%zu %zu\n%n", &cl, &jl, &used) != 2 || used <= 0 || (size_t)used + cl + jl > len)
+    /* The lengths come from the file: compared so that no sum can wrap. */
+    if (sscanf(buf, "%zu %zu\n%n", &cl, &jl, &used) != 2 || used <= 0 || (size_t)used > len ||
+        cl > len - (size_t)used || jl > len - (size_t)used - cl)
         return -1;
     p->csv = xmalloc(cl + 1);
     p->jsonl = xmalloc(jl + 1);
@@ -295,9 +297,16 @@ static FILE *checkpoint_open(const char *path, const struct sweep *sw, int resum
         while (fgets(line, sizeof line, f) != NULL &&
                sscanf(line, "point %ld %zu %lx", &pt, &len, &crc) == 3 && pt >= 0 && pt < sw->n_points &&
                line[strlen(line) - 1] == '\n') {
+            /* A length beyond the file is a torn record, not an allocation to attempt. */
+            long at = ftell(f);
+            if (fseek(f, 0, SEEK_END) != 0) break;
+            long size = ftell(f);
+            if (at < 0 || size < at || len > (size_t)(size - at) || fseek(f, at, SEEK_SET) != 0)
+                break;
             char *buf = xmalloc(len + 1);
             int ok = fread(buf, 1, len, f) == len &&
                      crc32(crc32(0L, Z_NULL, 0), (const Bytef *)buf, (uInt)len) == crc;
+            buf[len] = '\0'; /* deserialize reads it as text */
             struct point_result p;
             memset(&p, 0, sizeof p);
             if (ok) ok = deserialize(buf, len, &p) == 0;
