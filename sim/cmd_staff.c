@@ -81,11 +81,11 @@ static void plot_requirement(const char *dir, const struct model_spec *m, const 
     for (int s = 0; s < n_series; s++) {
         counts[s] = nt;
         for (int i = 0; i < nt; i++) {
-            int at = s * nt + i;
-            x[at] = m->mode == MODE_DAY
-                        ? (m->day_start_s + (i % m->n_intervals) * m->interval_s) / 3600 +
-                              24.0 * (i / m->n_intervals)
-                        : i;
+            int at = s * nt + i, day = i / m->n_intervals; /* whole days before interval i */
+            x[at] =
+                m->mode == MODE_DAY
+                    ? (m->day_start_s + (i % m->n_intervals) * m->interval_s) / 3600 + 24.0 * day
+                    : i;
             if (s > 0) {
                 y[at] = agents[(size_t)i * m->n_groups + s - 1];
                 continue;

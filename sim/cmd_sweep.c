@@ -9,6 +9,8 @@
 #include "sweep_grid.h"
 #include "util.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <libconfig.h>
 #include <math.h>
 #include <signal.h>
@@ -215,13 +217,28 @@ static char *serialize(const struct point_result *p, size_t *len)
     return buf;
 }
 
+/* A number of the checkpoint at *s in base 10 or 16, followed by the character after; advances
+ * past both.  Returns -1 unless it is all digits (no sign, no space) and fits. */
+static int read_field(const char **s, int base, char after, unsigned long long *out)
+{
+    if (base == 10 ? !isdigit((unsigned char)**s) : !isxdigit((unsigned char)**s)) return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(*s, &end, base);
+    if (errno != 0 || *end != after) return -1;
+    *s = end + 1;
+    *out = v;
+    return 0;
+}
+
 static int deserialize(const char *buf, size_t len, struct point_result *p)
 {
-    size_t cl, jl;
-    int used = 0;
+    unsigned long long a, b;
+    const char *s = buf;
+    if (read_field(&s, 10, ' ', &a) != 0 || read_field(&s, 10, '\n', &b) != 0) return -1;
+    size_t used = (size_t)(s - buf), cl = (size_t)a, jl = (size_t)b;
     /* The lengths come from the file: compared so that no sum can wrap. */
-    if (sscanf(buf, "%zu %zu\n%n", &cl, &jl, &used) != 2 || used <= 0 || (size_t)used > len ||
-        cl > len - (size_t)used || jl > len - (size_t)used - cl)
+    if (a > SIZE_MAX || b > SIZE_MAX || used > len || cl > len - used || jl > len - used - cl)
         return -1;
     p->csv = xmalloc(cl + 1);
     p->jsonl = xmalloc(jl + 1);
@@ -291,12 +308,13 @@ static FILE *checkpoint_open(const char *path, const struct sweep *sw, int resum
             return NULL;
         }
         keep = ftell(f);
-        long pt;
-        size_t len;
-        unsigned long crc;
-        while (fgets(line, sizeof line, f) != NULL &&
-               sscanf(line, "point %ld %zu %lx", &pt, &len, &crc) == 3 && pt >= 0 && pt < sw->n_points &&
-               line[strlen(line) - 1] == '\n') {
+        unsigned long long pt, n, crc;
+        const char *s;
+        while (fgets(line, sizeof line, f) != NULL && strncmp(line, "point ", 6) == 0 &&
+               (s = line + 6, read_field(&s, 10, ' ', &pt) == 0) && read_field(&s, 10, ' ', &n) == 0 &&
+               read_field(&s, 16, '\n', &crc) == 0 && pt < (unsigned long long)sw->n_points &&
+               n <= SIZE_MAX) {
+            size_t len = (size_t)n;
             /* A length beyond the file is a torn record, not an allocation to attempt. */
             long at = ftell(f);
             if (fseek(f, 0, SEEK_END) != 0) break;
@@ -350,13 +368,9 @@ static FILE *checkpoint_open(const char *path, const struct sweep *sw, int resum
  * sends this process SIGKILL, SIGINT or SIGTERM right after checkpoint record K is on disk. */
 static void fault_after_record(long written)
 {
-    const char *spec = getenv("CCSIM_FAULT");
     long k;
-    char kind[16];
-    if (spec == NULL || sscanf(spec, "%15[a-z]-after-record:%ld", kind, &k) != 2 || k != written) return;
-    int sig = strcmp(kind, "kill") == 0 ? SIGKILL : strcmp(kind, "int") == 0 ? SIGINT
-              : strcmp(kind, "term") == 0 ? SIGTERM : 0;
-    if (sig != 0) raise(sig);
+    int sig = fault_signal("-after-record:", &k);
+    if (sig != 0 && k == written) raise(sig);
 }
 
 static int checkpoint_write(FILE *f, long pt, const struct point_result *p)

@@ -144,23 +144,31 @@ struct paired compare_paired(const struct results *base, struct metric_ref b,
     return p;
 }
 
+/* A p-value and the index of its comparison.  Ties sort by index so that the order does not
+ * depend on the qsort implementation (Holm's step-down marks tied p-values alike anyway). */
+struct ranked {
+    double p;
+    int i;
+};
+
 static int by_p(const void *a, const void *b)
 {
-    const struct paired *x = *(struct paired *const *)a, *y = *(struct paired *const *)b;
-    return x->p < y->p ? -1 : x->p > y->p;
+    const struct ranked *x = a, *y = b;
+    if (x->p != y->p) return x->p < y->p ? -1 : 1;
+    return (x->i > y->i) - (x->i < y->i);
 }
 
 void compare_holm(struct paired *p, int n, double alpha)
 {
-    struct paired **order = xcalloc((size_t)n + 1, sizeof *order);
+    struct ranked *order = xcalloc((size_t)n + 1, sizeof *order);
     int m = 0;
     for (int i = 0; i < n; i++) {
         p[i].significant = 0;
-        if (isfinite(p[i].p)) order[m++] = &p[i];
+        if (isfinite(p[i].p)) order[m++] = (struct ranked){p[i].p, i};
     }
     qsort(order, (size_t)m, sizeof *order, by_p);
-    for (int i = 0; i < m && order[i]->p <= alpha / (m - i); i++)
-        order[i]->significant = 1;
+    for (int i = 0; i < m && order[i].p <= alpha / (m - i); i++)
+        p[order[i].i].significant = 1;
     free(order);
 }
 

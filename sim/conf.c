@@ -275,7 +275,9 @@ static int pattern_matches(const char *schema_path, const char *pat, long n)
 
 static const struct key *schema_find(const char *path)
 {
-    char pat[256];
+    /* Zeroed, although pattern_of terminates it: clang-analyzer does not model strcspn, so in
+     * pattern_matches it would walk past the terminator into bytes it thinks are garbage. */
+    char pat[256] = "";
     pattern_of(path, pat, sizeof pat);
     for (int i = 0; i < N_KEYS; i++)
         if (pattern_matches(schema[i].path, pat, -1)) return &schema[i];
@@ -399,7 +401,7 @@ static void fail(struct loader *L, const config_setting_t *s, const char *fmt, .
     va_end(ap);
     const char *file = s ? config_setting_source_file(s) : NULL;
     int line = s ? (int)config_setting_source_line(s) : 0;
-    char path[256];
+    char path[256] = ""; /* the loop reads it only after path_of, but cppcheck cannot tell */
     if (s != NULL && L->n_origins > 0) path_of(s, path, sizeof path);
     for (int i = L->n_origins - 1; s != NULL && i >= 0; i--)
         if (strcmp(L->origins[i].path, path) == 0) {
@@ -928,7 +930,7 @@ static void load_routing(struct loader *L, const config_setting_t *root, struct 
             }
             for (int sg = 0; sg < S; sg++) {
                 if (seg >= 0 && sg != seg) continue;
-                size_t q = (size_t)(c * S + sg);
+                size_t q = (size_t)c * (size_t)S + (size_t)sg;
                 for (int i = 0; i < G; i++) {
                     m->eligible_after_s[q * G + i] = -1;
                     m->route_order[q * G + i] = -1;
@@ -1540,9 +1542,8 @@ static void load_shift_templates(struct loader *L, const config_setting_t *gs, s
 static double clock_s(const char *s)
 {
     int h, m;
-    char extra;
-    if (sscanf(s, "%d:%d%c", &h, &m, &extra) != 2 || h < 0 || h > 24 || m < 0 || m > 59 ||
-        (h == 24 && m != 0))
+    if (scan_int(&s, &h) != 0 || *s++ != ':' || scan_int(&s, &m) != 0 || *s != '\0' || h < 0 ||
+        h > 24 || m < 0 || m > 59 || (h == 24 && m != 0))
         return -1;
     return h * 3600.0 + m * 60.0;
 }
@@ -2451,11 +2452,12 @@ static char *scenario_base(const config_setting_t *base, const char *scenario)
 {
     const char *name = config_setting_get_string(base);
     const char *slash = strrchr(scenario, '/');
-    char *path = xmalloc(strlen(scenario) + strlen(name) + 2);
+    size_t cap = strlen(scenario) + strlen(name) + 2;
+    char *path = xmalloc(cap);
     if (name[0] != '/' && slash != NULL)
-        sprintf(path, "%.*s/%s", (int)(slash - scenario), scenario, name);
+        snprintf(path, cap, "%.*s/%s", (int)(slash - scenario), scenario, name);
     else
-        strcpy(path, name);
+        snprintf(path, cap, "%s", name);
     return path;
 }
 

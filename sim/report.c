@@ -288,49 +288,49 @@ int report_csv(const char *dir, const struct model_spec *m, const struct results
  * several), each cell the mean ± the 95 % half-width. */
 struct summary_row {
     int metric;
+    int decimals; /* after the point, for mean and half-width alike */
     const char *label;
     const char *unit;
-    double scale;
-    int decimals;
+    double scale; /* shown value = metric * scale (percentages, minutes) */
 };
 
 static const struct summary_row summary_rows[] = {
-    {MET_ARRIVED, "arrived", "contacts", 1, 1},
-    {MET_DEFLECTED, "resolved in self-service", "contacts", 1, 1},
-    {MET_ESCALATED, "escalated to agents", "contacts", 1, 1},
-    {MET_GAVE_UP_SS, "gave up in self-service", "contacts", 1, 1},
-    {MET_SS_TIME, "time in self-service", "s", 1, 1},
-    {MET_OFFERED, "offered to agents", "contacts", 1, 1},
-    {MET_RETRIALS, "of them retrials", "contacts", 1, 1},
-    {MET_REPEATS, "of them repeats", "contacts", 1, 1},
-    {MET_INCIDENT_ISSUES, "incident issues", "issues", 1, 1},
-    {MET_PREVENTED, "prevented by notice", "issues", 1, 1},
-    {MET_BALKED, "balked", "contacts", 1, 1},
-    {MET_BLOCKED, "blocked", "contacts", 1, 1},
-    {MET_HANDLED, "handled", "contacts", 1, 1},
-    {MET_ABANDONED, "abandoned", "contacts", 1, 1},
-    {MET_CB_OFFERED, "callbacks offered", "contacts", 1, 1},
-    {MET_CB_ACCEPTED, "callbacks accepted", "contacts", 1, 1},
-    {MET_CB_REACHED, "callbacks reached", "contacts", 1, 1},
-    {MET_CB_UNREACHED, "callbacks unreached", "contacts", 1, 1},
-    {MET_CB_WAIT, "callback wait", "s", 1, 2},
-    {MET_ABANDON_RATE, "abandon rate", "%", 100, 2},
-    {MET_P_WAIT, "P(wait)", "%", 100, 2},
-    {MET_ASA, "ASA (answered)", "s", 1, 2},
-    {MET_WAIT_MEAN, "mean wait (all)", "s", 1, 2},
-    {MET_SL, "service level", "%", 100, 2},
-    {MET_SL_EXCL, "SL excl. short abandons", "%", 100, 2},
-    {MET_WAIT_P50, "wait p50 (answered)", "s", 1, 1},
-    {MET_WAIT_P90, "wait p90 (answered)", "s", 1, 1},
-    {MET_WAIT_P99, "wait p99 (answered)", "s", 1, 1},
-    {MET_OCCUPANCY, "occupancy", "%", 100, 2},
-    {MET_SLOT_UTIL, "slot utilisation", "%", 100, 2},
-    {MET_FIRST_RESPONSE, "first response", "s", 1, 2},
-    {MET_FIRST_RESPONSE_SL, "first-response SL", "%", 100, 2},
-    {MET_DUE_MET, "handled by due time", "%", 100, 2},
-    {MET_BACKLOG_END, "backlog at the end", "contacts", 1, 1},
-    {MET_COST, "cost", "currency", 1, 0},
-    {MET_OVERTIME, "overtime after close", "agent-min", 1.0 / 60, 1},
+    {MET_ARRIVED, 1, "arrived", "contacts", 1},
+    {MET_DEFLECTED, 1, "resolved in self-service", "contacts", 1},
+    {MET_ESCALATED, 1, "escalated to agents", "contacts", 1},
+    {MET_GAVE_UP_SS, 1, "gave up in self-service", "contacts", 1},
+    {MET_SS_TIME, 1, "time in self-service", "s", 1},
+    {MET_OFFERED, 1, "offered to agents", "contacts", 1},
+    {MET_RETRIALS, 1, "of them retrials", "contacts", 1},
+    {MET_REPEATS, 1, "of them repeats", "contacts", 1},
+    {MET_INCIDENT_ISSUES, 1, "incident issues", "issues", 1},
+    {MET_PREVENTED, 1, "prevented by notice", "issues", 1},
+    {MET_BALKED, 1, "balked", "contacts", 1},
+    {MET_BLOCKED, 1, "blocked", "contacts", 1},
+    {MET_HANDLED, 1, "handled", "contacts", 1},
+    {MET_ABANDONED, 1, "abandoned", "contacts", 1},
+    {MET_CB_OFFERED, 1, "callbacks offered", "contacts", 1},
+    {MET_CB_ACCEPTED, 1, "callbacks accepted", "contacts", 1},
+    {MET_CB_REACHED, 1, "callbacks reached", "contacts", 1},
+    {MET_CB_UNREACHED, 1, "callbacks unreached", "contacts", 1},
+    {MET_CB_WAIT, 2, "callback wait", "s", 1},
+    {MET_ABANDON_RATE, 2, "abandon rate", "%", 100},
+    {MET_P_WAIT, 2, "P(wait)", "%", 100},
+    {MET_ASA, 2, "ASA (answered)", "s", 1},
+    {MET_WAIT_MEAN, 2, "mean wait (all)", "s", 1},
+    {MET_SL, 2, "service level", "%", 100},
+    {MET_SL_EXCL, 2, "SL excl. short abandons", "%", 100},
+    {MET_WAIT_P50, 1, "wait p50 (answered)", "s", 1},
+    {MET_WAIT_P90, 1, "wait p90 (answered)", "s", 1},
+    {MET_WAIT_P99, 1, "wait p99 (answered)", "s", 1},
+    {MET_OCCUPANCY, 2, "occupancy", "%", 100},
+    {MET_SLOT_UTIL, 2, "slot utilisation", "%", 100},
+    {MET_FIRST_RESPONSE, 2, "first response", "s", 1},
+    {MET_FIRST_RESPONSE_SL, 2, "first-response SL", "%", 100},
+    {MET_DUE_MET, 2, "handled by due time", "%", 100},
+    {MET_BACKLOG_END, 1, "backlog at the end", "contacts", 1},
+    {MET_COST, 0, "cost", "currency", 1},
+    {MET_OVERTIME, 1, "overtime after close", "agent-min", 1.0 / 60},
 };
 
 /* Rows about features the model does not use (no self-service, no balking, ...) are left out. */
@@ -360,7 +360,7 @@ static int row_in_use(const struct model_spec *m, int metric)
     case MET_COST: return cost;
     case MET_RETRIALS: return retrial;
     case MET_REPEATS: return repeat;
-    case MET_INCIDENT_ISSUES: return m->n_incidents > 0;
+    case MET_INCIDENT_ISSUES:
     case MET_PREVENTED: return m->n_incidents > 0;
     case MET_CB_OFFERED:
     case MET_CB_ACCEPTED:
@@ -430,18 +430,18 @@ static void summary_grid(FILE *out, const struct model_spec *m, const struct res
 static void journey_table(FILE *out, const struct model_spec *m, const struct results *r)
 {
     static const struct summary_row rows[] = {
-        {MET_ISSUES, "issues", "issues", 1, 1},
-        {MET_ISSUES_RESOLVED, "resolved", "issues", 1, 1},
-        {MET_ISSUES_GAVE_UP, "gave up", "issues", 1, 1},
-        {MET_ISSUES_OPEN, "open at the end", "issues", 1, 1},
-        {MET_CONTACTS_PER_ISSUE, "contacts per issue", "contacts", 1, 3},
-        {MET_WAIT_PER_ISSUE, "waiting per issue", "s", 1, 1},
-        {MET_TIME_TO_RESOLUTION, "time to resolution", "min", 1.0 / 60, 1},
-        {MET_FCR_RATE, "first-contact resolution", "%", 100, 2},
-        {MET_RESOLUTION_RATE, "final resolution", "%", 100, 2},
-        {MET_GAVE_UP_RATE, "gave-up rate", "%", 100, 2},
-        {MET_CHURN_RATE, "churn rate", "%", 100, 2},
-        {MET_CHURN_COST, "churn cost", "currency", 1, 0},
+        {MET_ISSUES, 1, "issues", "issues", 1},
+        {MET_ISSUES_RESOLVED, 1, "resolved", "issues", 1},
+        {MET_ISSUES_GAVE_UP, 1, "gave up", "issues", 1},
+        {MET_ISSUES_OPEN, 1, "open at the end", "issues", 1},
+        {MET_CONTACTS_PER_ISSUE, 3, "contacts per issue", "contacts", 1},
+        {MET_WAIT_PER_ISSUE, 1, "waiting per issue", "s", 1},
+        {MET_TIME_TO_RESOLUTION, 1, "time to resolution", "min", 1.0 / 60},
+        {MET_FCR_RATE, 2, "first-contact resolution", "%", 100},
+        {MET_RESOLUTION_RATE, 2, "final resolution", "%", 100},
+        {MET_GAVE_UP_RATE, 2, "gave-up rate", "%", 100},
+        {MET_CHURN_RATE, 2, "churn rate", "%", 100},
+        {MET_CHURN_COST, 0, "churn cost", "currency", 1},
     };
     int segs = m->n_segments > 1 ? m->n_segments : 0;
     fprintf(out, "\ncustomer issues (journeys)\n%-24s %-9s %22s", "metric", "unit", "total");
@@ -506,16 +506,16 @@ static void summary_table(FILE *out, const struct model_spec *m, const struct re
 
 struct column {
     int metric;
+    int decimals; /* after the point */
     const char *heading;
     double scale; /* shown value = metric * scale (percentages) */
-    int decimals;
 };
 
 static const struct column columns[] = {
-    {MET_OFFERED, "offered", 1, 1},        {MET_ABANDON_RATE, "aband %", 100, 2},
-    {MET_P_WAIT, "P(wait) %", 100, 2},     {MET_SL, "SL %", 100, 2},
-    {MET_ASA, "ASA s", 1, 2},              {MET_WAIT_MEAN, "wait s", 1, 2},
-    {MET_WAIT_P90, "p90 s", 1, 1},         {MET_OCCUPANCY, "occ %", 100, 2},
+    {MET_OFFERED, 1, "offered", 1},    {MET_ABANDON_RATE, 2, "aband %", 100},
+    {MET_P_WAIT, 2, "P(wait) %", 100}, {MET_SL, 2, "SL %", 100},
+    {MET_ASA, 2, "ASA s", 1},          {MET_WAIT_MEAN, 2, "wait s", 1},
+    {MET_WAIT_P90, 1, "p90 s", 1},     {MET_OCCUPANCY, 2, "occ %", 100},
 };
 #define N_COLUMNS ((int)(sizeof columns / sizeof columns[0]))
 

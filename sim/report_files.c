@@ -14,27 +14,30 @@
 
 struct col {
     int metric;
+    int decimals; /* after the point */
     const char *heading;
-    double scale;
-    int decimals;
+    double scale; /* shown value = metric * scale (percentages, minutes) */
 };
 
 static const struct col headline[] = {
-    {MET_OFFERED, "offered", 1, 1},          {MET_HANDLED, "handled", 1, 1},
-    {MET_ABANDON_RATE, "abandoned %", 100, 2}, {MET_ASA, "ASA s", 1, 1},
-    {MET_SL, "service level %", 100, 1},     {MET_WAIT_P90, "wait p90 s", 1, 1},
-    {MET_OCCUPANCY, "occupancy %", 100, 1},
+    {MET_OFFERED, 1, "offered", 1},
+    {MET_HANDLED, 1, "handled", 1},
+    {MET_ABANDON_RATE, 2, "abandoned %", 100},
+    {MET_ASA, 1, "ASA s", 1},
+    {MET_SL, 1, "service level %", 100},
+    {MET_WAIT_P90, 1, "wait p90 s", 1},
+    {MET_OCCUPANCY, 1, "occupancy %", 100},
 };
 #define N_HEADLINE ((int)(sizeof headline / sizeof headline[0]))
 
 static const struct col journey_cols[] = {
-    {MET_ISSUES, "issues", 1, 1},
-    {MET_CONTACTS_PER_ISSUE, "contacts per issue", 1, 3},
-    {MET_TIME_TO_RESOLUTION, "time to resolution min", 1.0 / 60, 1},
-    {MET_FCR_RATE, "first-contact resolution %", 100, 1},
-    {MET_RESOLUTION_RATE, "resolved %", 100, 1},
-    {MET_CHURN_RATE, "churn %", 100, 2},
-    {MET_CHURN_COST, "churn cost", 1, 0},
+    {MET_ISSUES, 1, "issues", 1},
+    {MET_CONTACTS_PER_ISSUE, 3, "contacts per issue", 1},
+    {MET_TIME_TO_RESOLUTION, 1, "time to resolution min", 1.0 / 60},
+    {MET_FCR_RATE, 1, "first-contact resolution %", 100},
+    {MET_RESOLUTION_RATE, 1, "resolved %", 100},
+    {MET_CHURN_RATE, 2, "churn %", 100},
+    {MET_CHURN_COST, 0, "churn cost", 1},
 };
 #define N_JOURNEY ((int)(sizeof journey_cols / sizeof journey_cols[0]))
 
@@ -177,10 +180,10 @@ static void write_body(struct table *t, const struct report_meta *meta, const st
         table_row(t, m->channels[c].name, r, 1 + c, headline, N_HEADLINE);
     if (m->n_channels > 1) table_row(t, "total", r, 0, headline, N_HEADLINE);
     table_end(t);
-    static const struct col group_cols[] = {{MET_SCHEDULED_AGENTS, "scheduled agents", 1, 2},
-                                            {MET_STAFFED_AGENTS, "staffed agents", 1, 2},
-                                            {MET_OCCUPANCY, "occupancy %", 100, 1},
-                                            {MET_COST_AGENTS, "cost", 1, 0}};
+    static const struct col group_cols[] = {{MET_SCHEDULED_AGENTS, 2, "scheduled agents", 1},
+                                            {MET_STAFFED_AGENTS, 2, "staffed agents", 1},
+                                            {MET_OCCUPANCY, 1, "occupancy %", 100},
+                                            {MET_COST_AGENTS, 0, "cost", 1}};
     heading(t, "Agent groups");
     table_begin(t, "group", group_cols, 4);
     for (int g = 0; g < m->n_groups; g++)

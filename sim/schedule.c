@@ -46,7 +46,10 @@ static int enumerate_breaks(struct options *o, const struct shift_template *tp, 
 {
     if (b == tp->n_breaks) return options_push(o, t, start_s, breaks, tp->n_breaks);
     const struct template_break *bp = &tp->breaks[b];
-    for (double off = bp->earliest_after_s; off <= bp->latest_after_s + 1e-6; off += bp->step_s) {
+    /* An integer count, not off += step: no rounding builds up along the grid. */
+    for (int k = 0;; k++) {
+        double off = bp->earliest_after_s + k * bp->step_s;
+        if (off > bp->latest_after_s + 1e-6) break;
         double at = start_s + off;
         if (at < earliest_s - 1e-6 || off + bp->length_s > tp->length_s + 1e-6) continue;
         breaks[b] = at;
@@ -286,9 +289,11 @@ int schedule_solve(const struct model_spec *m, int g, const double *required, do
     int too_many = 0;
     for (int t = 0; t < gr->n_templates && !too_many; t++) {
         const struct shift_template *tp = &gr->templates[t];
-        for (double s = tp->earliest_start_s; s <= tp->latest_start_s + 1e-6 && !too_many;
-             s += tp->start_step_s)
+        for (int k = 0; !too_many; k++) {
+            double s = tp->earliest_start_s + k * tp->start_step_s;
+            if (s > tp->latest_start_s + 1e-6) break;
             too_many = enumerate_breaks(&o, tp, t, s, 0, s, breaks) != 0;
+        }
     }
     free(breaks);
     int status = -1;

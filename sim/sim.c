@@ -418,7 +418,7 @@ static struct rep *rep_alloc(const struct model_spec *m)
     r->rng_busy = xcalloc((size_t)m->n_busyness + 1, sizeof(gsl_rng *));
     for (int b = 0; b < m->n_busyness; b++)
         r->rng_busy[b] = rng_alloc();
-    r->busy_factor = xcalloc((size_t)(m->n_busyness + 1) * m->n_days, sizeof(double));
+    r->busy_factor = xcalloc(((size_t)m->n_busyness + 1) * (size_t)m->n_days, sizeof(double));
     r->seg_tallies = xcalloc((size_t)r->ns, sizeof *r->seg_tallies);
     r->busy = xcalloc((size_t)nc, sizeof(int));
     r->slots = xcalloc((size_t)nc, sizeof(int));
@@ -426,7 +426,7 @@ static struct rep *rep_alloc(const struct model_spec *m)
     r->slots_since = xcalloc((size_t)nc, sizeof(double));
     r->busy_s = xcalloc((size_t)(nt + 1) * nc, sizeof(double));
     r->slot_s = xcalloc((size_t)(nt + 1) * nc, sizeof(double));
-    r->busy_total_s = xcalloc((size_t)(nt + 1), sizeof(double));
+    r->busy_total_s = xcalloc((size_t)nt + 1, sizeof(double));
     r->staffed_s = xcalloc((size_t)(nt + 1) * ng, sizeof(double));
     r->overrun_s = xcalloc((size_t)(nt + 1) * ng, sizeof(double));
     r->plan_s = xcalloc((size_t)(nt + 1) * ng, sizeof(double));
@@ -435,7 +435,7 @@ static struct rep *rep_alloc(const struct model_spec *m)
     for (int g = 0; g < ng; g++)
         if (m->groups[g].n_skills > r->max_skills) r->max_skills = m->groups[g].n_skills;
     r->skill_s = xcalloc((size_t)(nt + 1) * ng * r->max_skills, sizeof(double));
-    r->bucket_s = xcalloc((size_t)(nt + 1), sizeof(double));
+    r->bucket_s = xcalloc((size_t)nt + 1, sizeof(double));
     r->skill_held = xcalloc((size_t)ng * r->max_skills, sizeof(double));
     r->skill_since = xcalloc((size_t)ng * r->max_skills, sizeof(double));
     r->rng_absence = xcalloc((size_t)ng, sizeof(gsl_rng *));
@@ -3202,15 +3202,11 @@ static void *pool_worker(void *arg)
  * written, in order.  Called with the lock held, after pool_flush. */
 static void fault_after_replication(struct pool *p)
 {
-    const char *spec = getenv("CCSIM_FAULT");
     long k;
-    char kind[16];
-    if (spec == NULL || sscanf(spec, "%15[a-z]-after-replication:%ld", kind, &k) != 2) return;
-    if (p->flushed < k || p->fault_raised) return;
+    int sig = fault_signal("-after-replication:", &k);
+    if (sig == 0 || p->flushed < k || p->fault_raised) return;
     p->fault_raised = 1;
-    int sig = strcmp(kind, "kill") == 0 ? SIGKILL : strcmp(kind, "int") == 0 ? SIGINT
-              : strcmp(kind, "term") == 0 ? SIGTERM : 0;
-    if (sig != 0) raise(sig);
+    raise(sig);
 }
 
 /* Runs replications [next, limit) on the pool's threads. */
@@ -3240,27 +3236,41 @@ static void pool_grow(struct pool *p, int cap)
     p->cap = cap;
 }
 
+/* Frees the buffered outputs of replications [from, to), which are not reported.  The pointers
+ * become NULL: a signal that arrives after the sequential stop drops an overlapping range again. */
+static void pool_drop(struct pool *p, int from, int to)
+{
+    for (int k = from; k < to; k++) {
+        free(p->out[k].waits);
+        free(p->out[k].log);
+        free(p->out[k].dump);
+        p->out[k].waits = NULL;
+        p->out[k].log = NULL;
+        p->out[k].dump = NULL;
+    }
+}
+
 /* Sequential sampling: running mean and squared deviations (Welford) of each headline metric
  * over the replications in index order, so each stopping check costs O(metrics).  Headline: the
  * total's service level, abandon rate, ASA and occupancy, each channel's service level and
  * abandon rate. */
 struct running {
     int n_metrics, upto;  /* metrics followed; replications added so far */
-    int *scope, *metric;
-    long *count;
-    double *mean, *m2;
+    int *scope, *metric;  /* owned, n_metrics each: what metric k is */
+    long *count;          /* owned: replications in which metric k is defined */
+    double *mean, *m2;    /* owned: Welford's running mean and sum of squared deviations */
 };
 
+/* Caller owns; free with running_free. */
 static struct running *running_new(const struct pool *p)
 {
-    int n = 4 + 2 * p->m->n_channels;
-    struct running *a = xcalloc(1, sizeof *a + (size_t)n * (2 * sizeof(int) + sizeof(long) + 2 * sizeof(double)));
-    char *at = (char *)(a + 1);
-    a->mean = (double *)at;
-    a->m2 = a->mean + n;
-    a->count = (long *)(a->m2 + n);
-    a->scope = (int *)(a->count + n);
-    a->metric = a->scope + n;
+    size_t n = 4 + 2 * (size_t)p->m->n_channels;
+    struct running *a = xcalloc(1, sizeof *a);
+    a->scope = xcalloc(n, sizeof *a->scope);
+    a->metric = xcalloc(n, sizeof *a->metric);
+    a->count = xcalloc(n, sizeof *a->count);
+    a->mean = xcalloc(n, sizeof *a->mean);
+    a->m2 = xcalloc(n, sizeof *a->m2);
     static const int total[] = {MET_SL, MET_ABANDON_RATE, MET_ASA, MET_OCCUPANCY};
     for (int k = 0; k < 4; k++) {
         a->scope[a->n_metrics] = 0;
@@ -3273,6 +3283,17 @@ static struct running *running_new(const struct pool *p)
         a->metric[a->n_metrics++] = MET_ABANDON_RATE;
     }
     return a;
+}
+
+static void running_free(struct running *a)
+{
+    if (a == NULL) return;
+    free(a->scope);
+    free(a->metric);
+    free(a->count);
+    free(a->mean);
+    free(a->m2);
+    free(a);
 }
 
 /* Whether the first n replications pin every headline metric down to the precision asked (a
@@ -3353,22 +3374,14 @@ struct results *sim_run(const struct model_spec *m, const struct sim_hooks *hook
         }
         n = stop;
         res->precision_met = precise_enough(&p, acc, n);
-        free(acc);
-        for (int k = n; k < p.limit; k++) {
-            free(p.out[k].waits);
-            free(p.out[k].log);
-            free(p.out[k].dump);
-        }
+        running_free(acc);
+        pool_drop(&p, n, p.limit);
     }
     /* Stopped by a signal: the results are the replications finished in order before it. */
     if (hooks != NULL && hooks->stop != NULL && *hooks->stop) {
         n = p.flushed < n ? p.flushed : n;
         res->partial = 1;
-        for (int k = n; k < p.cap; k++) {
-            free(p.out[k].waits);
-            free(p.out[k].log);
-            free(p.out[k].dump);
-        }
+        pool_drop(&p, n, p.cap);
     }
     pthread_mutex_destroy(&p.lock);
     free(p.out);

@@ -389,9 +389,8 @@ static void write_plots(const char *dir, const struct model_spec *m,
             counts[n] = nt;
             cost[n] = out[s].cost;
             for (int i = 0; i < nt; i++) {
-                int k = n * nt + i;
-                x[k] = (m->day_start_s + (i % m->n_intervals) * m->interval_s) / 3600 +
-                       24.0 * (i / m->n_intervals);
+                int k = n * nt + i, day = i / m->n_intervals; /* whole days before interval i */
+                x[k] = (m->day_start_s + (i % m->n_intervals) * m->interval_s) / 3600 + 24.0 * day;
                 if (pass == 0) {
                     y[k] = 0;
                     for (int g = 0; g < m->n_groups; g++)

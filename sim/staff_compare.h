@@ -21,11 +21,11 @@ enum strategy {
 struct strategy_result {
     const char *name;
     int ok;             /* 0: not applicable here; note says why */
+    int misses;         /* intervals where some target's mean misses it */
     char note[400];     /* how it was built, or why not */
     int *agents;        /* [interval][group] on duty (schedule: on duty, rounded); owned */
     double agent_hours; /* paid hours (schedule: the shifts' lengths, breaks included) */
     double cost;        /* agent-hours at cost_per_hour (schedule: the shifts' costs) */
-    int misses;         /* intervals where some target's mean misses it */
     struct results *r;  /* the day simulated with it; owned */
 };
 

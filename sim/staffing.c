@@ -2,11 +2,29 @@
 #include "staffing.h"
 
 #include "erlang.h"
+#include "util.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* If text starts with key and a number follows, stores the number and returns the text after
+ * it; NULL otherwise. */
+static const char *number_after(const char *text, const char *key, double *v)
+{
+    size_t n = strlen(key);
+    if (strncmp(text, key, n) != 0) return NULL;
+    text += n;
+    return scan_double(&text, v) == 0 ? text : NULL;
+}
+
+/* Whether text is key, a number and nothing else. */
+static int just_number_after(const char *text, const char *key, double *v)
+{
+    const char *rest = number_after(text, key, v);
+    return rest != NULL && *rest == '\0';
+}
 
 int staff_parse_target(const char *text, const struct model_spec *m, struct staff_target *t,
                        char *why, size_t cap)
@@ -21,17 +39,17 @@ int staff_parse_target(const char *text, const struct model_spec *m, struct staf
     char name[256];
     snprintf(name, sizeof name, "%.*s", (int)(colon - text), text);
     const char *what = colon + 1;
-    double v, s;
-    char extra;
-    if (sscanf(what, "sl=%lf@%lfs%c", &v, &s, &extra) == 2 ||
-        sscanf(what, "sl=%lf@%lf%c", &v, &s, &extra) == 2) {
+    double v = 0, s = 0;
+    const char *sl = number_after(what, "sl=", &v);
+    const char *sl_end = sl != NULL ? number_after(sl, "@", &s) : NULL; /* the "s" is optional */
+    if (sl_end != NULL && (strcmp(sl_end, "") == 0 || strcmp(sl_end, "s") == 0)) {
         t->kind = TARGET_SL;
         t->sl_s = s;
-    } else if (sscanf(what, "abandon=%lf%c", &v, &extra) == 1) {
+    } else if (just_number_after(what, "abandon=", &v)) {
         t->kind = TARGET_ABANDON;
-    } else if (sscanf(what, "occupancy=%lf%c", &v, &extra) == 1) {
+    } else if (just_number_after(what, "occupancy=", &v)) {
         t->kind = TARGET_OCCUPANCY;
-    } else if (sscanf(what, "wait=%lf%c", &v, &extra) == 1) {
+    } else if (just_number_after(what, "wait=", &v)) {
         t->kind = TARGET_WAIT;
     } else {
         snprintf(why, cap,

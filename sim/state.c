@@ -54,11 +54,14 @@ static int name_index(const char *name, const char *const *names, int n)
 double state_parse_time(const char *text, const struct model_spec *m)
 {
     int day = 1, h, min;
-    char extra;
-    if (sscanf(text, "%d/%d:%d%c", &day, &h, &min, &extra) != 3) {
-        day = 1;
-        if (sscanf(text, "%d:%d%c", &h, &min, &extra) != 2) return -1;
+    const char *p = text;
+    if (scan_int(&p, &h) != 0) return -1;
+    if (*p == '/') { /* "D/HH:MM": what was read is the day */
+        day = h;
+        p++;
+        if (scan_int(&p, &h) != 0) return -1;
     }
+    if (*p++ != ':' || scan_int(&p, &min) != 0 || *p != '\0') return -1;
     if (day < 1 || day > m->n_days || h < 0 || h > 23 || min < 0 || min > 59) return -1;
     double clock = h * 3600.0 + min * 60.0;
     if (clock < m->day_start_s || clock >= m->day_start_s + m->n_intervals * m->interval_s)
@@ -330,8 +333,9 @@ static void load_snapshot(struct reader *R, const config_setting_t *g, const str
     }
     for (int i = 0; i < config_setting_length(g); i++) {
         const char *key = config_setting_name(config_setting_get_elem(g, (unsigned)i));
-        if (strcmp(key, "time") && strcmp(key, "contacts") && strcmp(key, "busyness") &&
-            strcmp(key, "absent") && strcmp(key, "replication"))
+        if (strcmp(key, "time") != 0 && strcmp(key, "contacts") != 0 &&
+            strcmp(key, "busyness") != 0 && strcmp(key, "absent") != 0 &&
+            strcmp(key, "replication") != 0)
             fail(R, config_setting_get_elem(g, (unsigned)i),
                  "%s: unknown key (time, replication, contacts, busyness, absent)", key);
     }
@@ -391,10 +395,11 @@ int state_load(const char *path, const struct model_spec *m, struct sim_state *o
         fail(&R, states, "states: a list of one or more states ( { time = \"HH:MM\"; ... } ) "
                          "expected");
     } else {
-        for (int i = 0; i < config_setting_length(root); i++)
-            if (strcmp(config_setting_name(config_setting_get_elem(root, (unsigned)i)), "states"))
-                fail(&R, config_setting_get_elem(root, (unsigned)i), "%s: unknown key (states)",
-                     config_setting_name(config_setting_get_elem(root, (unsigned)i)));
+        for (int i = 0; i < config_setting_length(root); i++) {
+            const config_setting_t *e = config_setting_get_elem(root, (unsigned)i);
+            if (strcmp(config_setting_name(e), "states") != 0)
+                fail(&R, e, "%s: unknown key (states)", config_setting_name(e));
+        }
         out->n = config_setting_length(states);
         out->snaps = xcalloc((size_t)out->n, sizeof *out->snaps);
         for (int i = 0; i < out->n; i++)

@@ -50,9 +50,11 @@ int sweep_grid_parse(const char *arg, struct axis *a)
     a->key[eq - arg] = '\0';
     const char *spec = eq + 1;
     double from, to, step;
-    char extra;
     if (strchr(spec, ':') != NULL) {
-        if (sscanf(spec, "%lf:%lf:%lf%c", &from, &to, &step, &extra) != 3) return -1;
+        const char *p = spec;
+        if (scan_double(&p, &from) != 0 || *p++ != ':' || scan_double(&p, &to) != 0 ||
+            *p++ != ':' || scan_double(&p, &step) != 0 || *p != '\0')
+            return -1;
         return axis_range(a, from, to, step);
     }
     char *copy = xstrdup(spec), *save = NULL;

@@ -1,7 +1,10 @@
-/* util: allocation wrappers, die/warn, the always-on ensure, and the GSL error handler. */
+/* util: allocation wrappers, number scanners, die/warn, the always-on ensure, and the GSL error
+ * handler. */
 #include "util.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +39,28 @@ char *xstrdup(const char *s)
     char *p = xmalloc(n);
     memcpy(p, s, n);
     return p;
+}
+
+int scan_int(const char **s, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(*s, &end, 10);
+    if (end == *s || errno == ERANGE || v < INT_MIN || v > INT_MAX) return -1;
+    *out = (int)v;
+    *s = end;
+    return 0;
+}
+
+int scan_double(const char **s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(*s, &end);
+    if (end == *s || errno == ERANGE) return -1;
+    *out = v;
+    *s = end;
+    return 0;
 }
 
 static void vreport(const char *fmt, va_list ap, int saved_errno)
@@ -195,4 +220,23 @@ void csv_quoted(FILE *f, const char *s)
         fputc(*s, f);
     }
     fputc('"', f);
+}
+
+int fault_signal(const char *mark, long *k)
+{
+    const char *spec = getenv("CCSIM_FAULT");
+    const char *at = spec != NULL ? strstr(spec, mark) : NULL;
+    if (at == NULL) return 0;
+    const char *digits = at + strlen(mark);
+    char *end;
+    errno = 0;
+    long v = strtol(digits, &end, 10);
+    if (end == digits || *end != '\0' || errno == ERANGE || v < 0) return 0;
+    size_t n = (size_t)(at - spec);
+    int sig = n == 4 && strncmp(spec, "kill", n) == 0   ? SIGKILL
+              : n == 3 && strncmp(spec, "int", n) == 0  ? SIGINT
+              : n == 4 && strncmp(spec, "term", n) == 0 ? SIGTERM
+                                                        : 0;
+    if (sig != 0) *k = v;
+    return sig;
 }

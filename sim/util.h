@@ -17,6 +17,19 @@ void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 
+/* Read a number at *s as strtol (base 10) or strtod read it: leading blanks and a sign allowed,
+ * and for a double also "inf", "nan" and hex.  On success *s moves past the number and the result
+ * is 0; -1 (*s and *out untouched) when no number starts there or it is out of range.  They
+ * replace sscanf, which cannot report overflow, in the small "HH:MM"-style parsers, and leave
+ * the check for what follows to the caller. */
+int scan_int(const char **s, int *out);
+int scan_double(const char **s, double *out);
+
+/* The test hook CCSIM_FAULT=KIND<mark>K (docs/batch.md; KIND kill, int or term, mark such as
+ * "-after-record:"): the signal to raise, with K in *k, or 0 when the variable is unset or does
+ * not have that form. */
+int fault_signal(const char *mark, long *k);
+
 /* Prints "ccsim: <message>" to stderr and exits with EXIT_RUNTIME. */
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* Prints "ccsim: <message>" to stderr and returns. */

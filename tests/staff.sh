@@ -36,7 +36,8 @@ while IFS=, read -r day interval start group agents; do
 done <"$tmp/req.csv"
 check "a day: every interval meets both targets, and fails one with an agent fewer ($bad exceptions)" test $bad -eq 0 -a $i -eq 24
 check "an occupancy cap raises the requirement" bash -c "a=\$('$CCSIM' staff configs/erlang.cfg --method erlang --target voice:sl=0.5@20s --json - | grep -A1 '\"groups\"' | grep -o '[0-9]*\$'); b=\$('$CCSIM' staff configs/erlang.cfg --method erlang --target voice:sl=0.5@20s --target agents:occupancy=0.85 --json - | grep -A1 '\"groups\"' | grep -o '[0-9]*\$'); test \$b -gt \$a && test \$b -ge 112"
-for bad_target in "voice:sl=1.5@20s" "fax:sl=0.8@20s" "voice:speed=3" "nosuch:occupancy=0.8" "voice"; do
+for bad_target in "voice:sl=1.5@20s" "fax:sl=0.8@20s" "voice:speed=3" "nosuch:occupancy=0.8" "voice" \
+    "voice:sl=0.8@20x" "voice:abandon=0.05x"; do
     check "--target $bad_target: exit 2 with a message" bash -c "'$CCSIM' staff configs/erlang.cfg --target '$bad_target' 2>'$tmp/e'; test \$? -eq 2 && grep -q 'target' '$tmp/e'"
 done
 check "an unknown method: exit 2, naming the methods" bash -c "'$CCSIM' staff configs/erlang.cfg --target voice:sl=0.8@20s --method guess 2>&1 | grep -q \"'erlang', 'sim' or 'isa'\""
