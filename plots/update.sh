@@ -27,3 +27,9 @@ for p in staffing service_level cost; do
     cp "$tmp/p/strategies_$p.png" "plots/strategies-default-${p//_/-}.png"
 done
 echo "plots/staffing-default.png, plots/strategies-default-*.png"
+# The fit plots of docs/logs.md, from the shipped synthetic log.
+rm -rf "$tmp/p"
+"$CCSIM" fit tests/data/fit-day-log.csv.gz --start 08:00 --out "$tmp/fitted.cfg" --plots "$tmp/p" --quiet
+cp "$tmp/p/fit_handle_0.png" plots/fit-handle.png
+cp "$tmp/p/fit_patience_0.png" plots/fit-patience.png
+echo "plots/fit-handle.png, plots/fit-patience.png"

@@ -27,6 +27,7 @@ static const struct command commands[] = {
     {"sweep", cmd_sweep, "run a config over a grid of settings (CSV, JSON lines, curves)"},
     {"staff", cmd_staff, "agents needed per interval to meet targets (erlang, sim or isa method)"},
     {"schedule", cmd_schedule, "the cheapest shifts covering a requirement (GLPK), then simulated"},
+    {"fit", cmd_fit, "fit the model to a contact log: arrivals, handle times, patience, agents"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -61,5 +61,6 @@ cmd_fn cmd_compare;
 cmd_fn cmd_sweep;
 cmd_fn cmd_staff;
 cmd_fn cmd_schedule;
+cmd_fn cmd_fit;
 
 #endif

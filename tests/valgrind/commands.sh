@@ -51,3 +51,5 @@ expect "sweep resumed from its checkpoint" 0 sweep configs/chatbot.cfg --grid 'g
 expect "staff by Erlang" 0 staff configs/default.cfg --method erlang --target voice:sl=0.8@20s --csv "$tmp/req.csv"
 expect "staff by simulation" 0 staff configs/erlang.cfg --target voice:sl=0.8@20s --reps 3 "${small[@]}"
 expect "schedule from the requirement" 0 schedule configs/default.cfg --requirements "$tmp/req.csv" --reps 2
+expect "fit the shipped log (gzip), with JSON" 0 fit tests/data/fit-day-log.csv.gz --start 08:00 --out "$tmp/fitted.cfg" --json "$tmp/fit.json" --quiet
+expect "fit a malformed log: exit 2" 2 fit tests/data/fit-day.cfg --out "$tmp/never.cfg"
