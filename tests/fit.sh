@@ -68,7 +68,7 @@ awk 'BEGIN { srand(5); t = 7 * 3600
     }
     printf "XX01\t9999\t0\t0\tPS\t990301\t8:00:00\t8:00:09\t9\t0:00:00\t0:00:00\t0\tPHANTOM\t0:00:00\t0:00:00\t0\tNO_SERVER\r\n" }' >>"$tmp/bank.txt"
 gzip -c "$tmp/bank.txt" >"$tmp/bank.txt.gz"
-check "the Anonymous Bank mapping reads its format (tab, CRLF, gzip, dates): 14 days, 1 row dropped" bash -c "'$CCSIM' fit '$tmp/bank.txt.gz' --map configs/maps/anonymous-bank.cfg --out '$tmp/bank.cfg' | grep -q 'over 14 days, 1 channel, 2 agents named; 1 rows dropped'"
+check "the Anonymous Bank mapping reads its format (tab, CRLF, gzip, dates): 14 days, 1 row dropped" bash -c "'$CCSIM' fit '$tmp/bank.txt.gz' --map configs/logmaps/anonymous-bank.cfg --out '$tmp/bank.cfg' | grep -q 'over 14 days, 1 channel, 2 agents named; 1 rows dropped'"
 check "a dated log gives one arrival list per weekday" bash -c "grep -q 'days = 7' '$tmp/bank.cfg' && grep -q '# Monday' '$tmp/bank.cfg' && '$CCSIM' check '$tmp/bank.cfg'"
 # Over-dispersed days: a gamma busyness factor of shape 8 (day-to-day cv 0.35) in the model is
 # detected by the dispersion test, and a busyness group of about that shape is written.

@@ -1,5 +1,5 @@
 /* fuzz_log: the contact-log reader.  The first byte picks the format: a --log CSV, or the
- * Anonymous Bank mapping (configs/maps/anonymous-bank.cfg: tab-separated, YYMMDD dates, h:mm:ss
+ * Anonymous Bank mapping (configs/logmaps/anonymous-bank.cfg: tab-separated, YYMMDD dates, h:mm:ss
  * times, outcome codes and drop rules); the rest is the log. */
 #include "fuzz.h"
 #include "logread.h"
@@ -8,7 +8,7 @@ static char map[128];
 
 static void fuzz_prepare(void)
 {
-    fuzz_copy("configs/maps/anonymous-bank.cfg", "base.cfg");
+    fuzz_copy("configs/logmaps/anonymous-bank.cfg", "base.cfg");
     snprintf(map, sizeof map, "%s/base.cfg", fuzz_folder);
 }
 
