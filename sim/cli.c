@@ -28,6 +28,7 @@ static const struct command commands[] = {
     {"staff", cmd_staff, "agents needed per interval to meet targets (erlang, sim or isa method)"},
     {"schedule", cmd_schedule, "the cheapest shifts covering a requirement (GLPK), then simulated"},
     {"fit", cmd_fit, "fit the model to a contact log: arrivals, handle times, patience, agents"},
+    {"replay", cmd_replay, "replay a contact log through the logged staffing or another one"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

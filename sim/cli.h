@@ -62,5 +62,6 @@ cmd_fn cmd_sweep;
 cmd_fn cmd_staff;
 cmd_fn cmd_schedule;
 cmd_fn cmd_fit;
+cmd_fn cmd_replay;
 
 #endif

@@ -513,6 +513,22 @@ struct sim_state;
 
 /* What a caller may attach to a run; every field may be NULL (dump_at_s is read only with
  * dump). */
+/* A replay's contacts (ccsim replay, docs/logs.md): each arrives at t_s (sim time) on channel
+ * with its logged handle time and wait.  An answered contact's patience is unknown beyond its
+ * wait: it is drawn from the channel's patience conditional on exceeding the wait.  An
+ * abandoned one keeps its wait as its patience, and its unknown handle time is drawn from the
+ * channel's service distribution.  Sorted by t_s. */
+struct sim_trace_call {
+    double t_s, wait_s, handle_s;
+    int channel;
+    int abandoned;
+};
+
+struct sim_trace {
+    size_t n;
+    const struct sim_trace_call *calls;
+};
+
 struct sim_hooks {
     sim_progress_fn *progress; /* called with progress_ctx every 2^20 events and after each
                                 * replication */
@@ -536,6 +552,8 @@ struct sim_hooks {
     /* [replication * total intervals + i]: the contacts in the system when interval i opens
      * (the iterative staffing algorithm's sample); NULL none.  Sized for model.replications. */
     int *in_system_at_start;
+    /* Replay these contacts instead of drawing arrivals (the channels' rates should be 0). */
+    const struct sim_trace *trace;
 };
 
 /* Runs all replications of m (seed m->seed) and summarizes them.  Caller owns the result

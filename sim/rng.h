@@ -30,6 +30,8 @@ enum rng_purpose {
                         * contacts (per contact) */
     RNG_CALLBACK = 14, /* whether each callback call reaches the customer (per contact and try) */
     RNG_INCIDENT = 15, /* incident arrivals, index = incident * n_channels + channel */
+    RNG_TRACE = 16,    /* replay: the unlogged patience or handle time of a logged contact
+                        * (per contact) */
     RNG_N_PURPOSES
 };
 

@@ -74,9 +74,10 @@ enum ev_kind {
     EV_FOLLOWUP,  /* a retrial or repeat contact arrives */
     EV_CB_RETRY,  /* an unreached callback is due to be tried again */
     EV_INCIDENT,  /* an incident's extra arrival */
-    EV_DUMP       /* write the replication's state (--dump-state) */
+    EV_DUMP,      /* write the replication's state (--dump-state) */
+    EV_TRACE      /* a replayed contact arrives (ccsim replay) */
 };
-static const unsigned ev_prio[] = {0, 1, 2, 2, 3, 4, 5, 6, 1, 1, 3, 1, 6, 5, 6, 0};
+static const unsigned ev_prio[] = {0, 1, 2, 2, 3, 4, 5, 6, 1, 1, 3, 1, 6, 5, 6, 0, 6};
 
 /* C_PENDING: an issue between two of its contacts (the slot carries it to the next one);
  * C_PARKED: the same, due after the run's last close (open at the end); C_CB_WAIT: a callback
@@ -306,6 +307,8 @@ struct rep {
     double queue_area, queue_since, queue_waits;
     double issue_area, issue_since, issue_time;
     long long serial;       /* arrivals so far, across channels */
+    size_t trace_at;        /* replay: the next logged contact */
+    const struct sim_trace_call *trace_call; /* replay: the contact being entered, else NULL */
     int closed;             /* day mode: between a close and the next opening */
     int final_closed;       /* day mode: past the last close */
     int on_duty_total;
@@ -1624,6 +1627,20 @@ static int contact_enter(struct rep *r, uint32_t k, int c, int own)
         double x = ceil(draw_for(r, ct, own, &ch->exchanges, r->rng[RNG_EXCHANGES][c], F_EXCHANGES));
         ct->exchanges_left = (uint16_t)(x < 1 ? 1 : x > UINT16_MAX ? UINT16_MAX : x);
     }
+    if (r->trace_call != NULL) {
+        /* Replay: the logged handle time and wait; the unlogged one drawn (model.h). */
+        const struct sim_trace_call *tc = r->trace_call;
+        double u = contact_u(r, ct, RNG_TRACE, 0);
+        if (tc->abandoned) {
+            ct->patience_s = tc->wait_s;
+            ct->work_s = dist_quantile(&ch->service, u);
+        } else {
+            ct->work_s = isnan(tc->handle_s) ? dist_quantile(&ch->service, u) : tc->handle_s;
+            ct->patience_s = patience->kind == DIST_NONE
+                                 ? HUGE_VAL
+                                 : tc->wait_s + dist_residual(patience, tc->wait_s, u);
+        }
+    }
     ct->balk_u = r->has_balking ? uniform_for(r, ct, own, r->rng[RNG_BALK][c], F_BALK) : 0;
     ct->worked_s = ct->wrap_s = ct->overflow_s = 0;
     ct->answered = ct->escalated = ct->joined = 0;
@@ -1697,6 +1714,29 @@ static void handle_arrival(struct rep *r, int stream)
     issue_open(r, ct, (uint64_t)serial);
     schedule_arrival(r, stream, now_s(r));
     contact_start(r, k, c, 0);
+}
+
+static void schedule_trace(struct rep *r)
+{
+    const struct sim_trace *tr = r->hooks->trace;
+    if (r->trace_at < tr->n)
+        cal_push_in(&r->cal, CAL_LANE_ARRIVALS, tr->calls[r->trace_at].t_s, ev_prio[EV_TRACE],
+                    EV_TRACE, 0, 0);
+}
+
+/* Replay: the next logged contact arrives, with its logged times (contact_enter). */
+static void handle_trace(struct rep *r)
+{
+    const struct sim_trace_call *tc = &r->hooks->trace->calls[r->trace_at++];
+    uint32_t k = contact_alloc(r);
+    struct contact *ct = &r->contacts[k];
+    ct->segment = 0;
+    ct->counted = 1;
+    issue_open(r, ct, (uint64_t)r->serial++);
+    schedule_trace(r);
+    r->trace_call = tc;
+    contact_start(r, k, tc->channel, 0);
+    r->trace_call = NULL;
 }
 
 /* A retrial or repeat contact of a pending issue arrives. */
@@ -2734,6 +2774,10 @@ static void start_empty(struct rep *r)
     }
     for (int i = 0; i < r->nc * r->ns; i++)
         schedule_arrival(r, i, 0);
+    if (r->hooks != NULL && r->hooks->trace != NULL) {
+        r->trace_at = 0;
+        schedule_trace(r);
+    }
     for (int i = 0; i < m->n_incidents * r->nc; i++)
         schedule_incident(r, i, 0);
 }
@@ -2816,6 +2860,9 @@ static void run_events(struct rep *r)
             break;
         case EV_DUMP:
             dump_state(r);
+            break;
+        case EV_TRACE:
+            handle_trace(r);
             break;
         }
         if ((++r->events & 0xfffff) == 0 && r->inner_progress) report_progress(r);

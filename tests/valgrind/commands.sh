@@ -53,3 +53,4 @@ expect "staff by simulation" 0 staff configs/erlang.cfg --target voice:sl=0.8@20
 expect "schedule from the requirement" 0 schedule configs/default.cfg --requirements "$tmp/req.csv" --reps 2
 expect "fit the shipped log (gzip), with JSON" 0 fit tests/data/fit-day-log.csv.gz --start 08:00 --out "$tmp/fitted.cfg" --json "$tmp/fit.json" --quiet
 expect "fit a malformed log: exit 2" 2 fit tests/data/fit-day.cfg --out "$tmp/never.cfg"
+expect "replay the shipped log" 0 replay tests/data/fit-day-log.csv.gz --start 08:00 --reps 2 --quiet --json "$tmp/replay.json"

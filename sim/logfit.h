@@ -1,0 +1,77 @@
+/* logfit: the model fitted to a contact log (docs/logs.md), shared by `ccsim fit` and
+ * `ccsim replay`.  logfit_build fills every field from a log already read into f->log with the
+ * options in f->o. */
+#ifndef CCSIM_LOGFIT_H
+#define CCSIM_LOGFIT_H
+
+#include "fitdist.h"
+#include "logread.h"
+
+#include <stdio.h>
+
+#define N_PATIENCE 3 /* the censored families fitted: exponential, Weibull, lognormal */
+
+struct logfit_opts {
+    const char *log, *map, *out, *json, *plots;
+    double interval_s, start_s, sl_s, drop_short_s;
+    long agents;
+    int quiet;
+};
+
+/* Per channel, per day type and interval. */
+struct channel_fit {
+    size_t offered, handled, abandoned, other, short_handled;
+    double *rate, *rate_se; /* [type][k], contacts per hour */
+    int *agents;            /* [type][k] */
+    int *agents_day;        /* [day][k]: distinct agents starting a service, each day */
+    double dispersion_x2, dispersion_p;
+    long dispersion_df;
+    double busy_shape; /* 0: none */
+    struct fit_result handle[FIT_N_FAMILIES];
+    int handle_best;
+    size_t n_handle_fit;
+    struct fit_result patience[N_PATIENCE];
+    int patience_best;
+    size_t n_queued;
+    struct km_curve km;
+    int has_km;
+    /* The log's own metrics per type and interval: mean over days and 95 % half-width. */
+    double *obs_mean, *obs_ci; /* [metric][type][k], metrics: abandon rate, ASA, service level */
+    int *obs_n;
+};
+
+struct fit {
+    struct log_data log;
+    struct logfit_opts o;
+    int n_types; /* 7 when the log has dates, else 1 */
+    int k0, K;   /* first interval of the window (from midnight, or from --start), count */
+    int *days_of_type;
+    struct channel_fit *ch;
+};
+
+enum { OBS_ABANDON, OBS_ASA, OBS_SL, N_OBS };
+
+/* The flags and the LOG argument that fit and replay share, at argv[*i] (which it may advance
+ * past a value).  Returns 0, or the usage error's exit status after printing it. */
+int logfit_flag(int argc, char **argv, int *i, const char *cmd, struct logfit_opts *o);
+
+void logfit_build(struct fit *f);
+void logfit_free(struct fit *f);
+/* Day type of a log day (0 Monday to 6 Sunday, or 0 for an undated log). */
+int logfit_type_of(const struct fit *f, int day);
+/* Interval of the fitted window for a time of day (clamped to the window). */
+int logfit_interval_of(const struct fit *f, double t);
+/* The contact reached the agents: handled, abandoned in the queue, or queued and then balked. */
+int logfit_reached_agents(const struct log_contact *c);
+void logfit_write_config(FILE *o, const struct fit *f);
+void logfit_report_text(FILE *o, const struct fit *f);
+void logfit_report_json(FILE *o, const struct fit *f);
+/* Pieces of the config writer, for replay's config: HH:MM of seconds after midnight; a quoted
+ * libconfig string; a fitted distribution as a `{ dist = ...; }` block. */
+void logfit_hhmm(double s, char *buf, size_t cap);
+void logfit_config_string(FILE *o, const char *s);
+void logfit_dist_line(FILE *o, const struct fit_result *r);
+/* The plots of --plots (f->o.plots): handle-time histograms, Kaplan-Meier curves. */
+void logfit_draw(struct fit *f);
+
+#endif
