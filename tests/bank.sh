@@ -19,3 +19,5 @@ check "service times: lognormal once those under 10 s are left out" grep -q '"ha
 check "the fitted week loads and runs" "$CCSIM" run "$tmp/bank.cfg" --reps 2 --quiet
 # Friday (day type 4) closes at 14:00: no agent serves after 14:30; Saturday opens in the evening.
 check "Friday's agents end by 14:30 and Saturday's start in the evening" bash -c "awk '/# Friday/ { gsub(/[][,]/, \" \"); for (k = 31; k <= 48; k++) if (\$k + 0 > 0) exit 1; f = 1 } /# Saturday/ { gsub(/[][,]/, \" \"); for (k = 1; k <= 36; k++) if (\$k + 0 > 0) exit 1; s = 1 } END { exit !(f && s) }' '$tmp/bank.cfg'"
+"$CCSIM" replay "$log" --map configs/logmaps/anonymous-bank.cfg --drop-short 10 --reps 2 --quiet --json "$tmp/replay.json"
+check "the log replays: every call that reached the agents is offered (31,125)" bash -c "sed -n '/\"total\": {/,/^  }/p' '$tmp/replay.json' | grep -A1 '\"offered\": {' | grep -q '\"mean\": 31125'"
