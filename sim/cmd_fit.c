@@ -1,6 +1,7 @@
 /* cmd_fit: `ccsim fit LOG --out FITTED.cfg`: the model fitted to a contact log (sim/logfit.c,
  * docs/logs.md), written as a ready-to-run config with its fit report. */
 #include "cli.h"
+#include "conf.h"
 #include "logfit.h"
 #include "util.h"
 
@@ -80,7 +81,11 @@ int cmd_fit(int argc, char **argv)
         return EXIT_USAGE;
     }
     logfit_build(&f);
-    int status = EXIT_OK;
+    int status = logfit_check_window(&f, "fit");
+    if (status != 0) {
+        logfit_free(&f);
+        return status;
+    }
     struct outfile cfg = {NULL, NULL, NULL}, js = {NULL, NULL, NULL};
     if (outfile_open(&cfg, o->out) != 0) {
         warn("cannot write %s:", o->out);
@@ -95,13 +100,33 @@ int cmd_fit(int argc, char **argv)
     }
     logfit_write_config(cfg.f, &f);
     if (o->json != NULL) logfit_report_json(js.f, &f);
-    if ((o->json != NULL && outfile_commit(&js) != 0) || outfile_commit(&cfg) != 0) {
+    /* The config must load before it replaces anything: a fit of an extreme log that no config
+     * can hold is a failure, not an output. */
+    if (cfg.tmp != NULL) {
+        struct model_spec check;
+        struct diag cd;
+        diag_init(&cd);
+        fflush(cfg.f);
+        if (conf_load(cfg.tmp, NULL, 0, &check, &cd) != 0) {
+            fprintf(stderr, "ccsim fit: the fitted config does not load; nothing written:\n");
+            diag_print(&cd, stderr);
+            diag_fini(&cd);
+            outfile_abort(&cfg);
+            if (o->json != NULL) outfile_abort(&js);
+            status = EXIT_RUNTIME;
+            goto done;
+        }
+        model_spec_free(&check);
+        diag_fini(&cd);
+    }
+    if (outfile_commit(&cfg) != 0 || (o->json != NULL && outfile_commit(&js) != 0)) {
         warn("cannot write the fit's outputs:");
+        if (o->json != NULL) outfile_abort(&js);
         status = EXIT_RUNTIME;
         goto done;
     }
     if (!o->quiet && !(o->json != NULL && strcmp(o->json, "-") == 0)) logfit_report_text(stdout, &f);
-    if (o->plots != NULL) logfit_draw(&f);
+    if (o->plots != NULL && logfit_draw(&f) != 0) status = EXIT_RUNTIME;
 done:
     logfit_free(&f);
     return status;

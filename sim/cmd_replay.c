@@ -177,6 +177,12 @@ int cmd_replay(int argc, char **argv)
         return EXIT_USAGE;
     }
     logfit_build(&f);
+    int bad_window = logfit_check_window(&f, "replay");
+    if (bad_window != 0) {
+        logfit_free(&f);
+        diag_fini(&d);
+        return bad_window;
+    }
     /* The staffing file is named relative to where the command runs; the temporary config
      * lives elsewhere, so it gets the absolute path. */
     char staffing_abs[4096];

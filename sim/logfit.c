@@ -190,14 +190,32 @@ static void fit_durations(struct fit *f, int ch, struct channel_fit *cf)
         }
     }
     cf->n_handle_fit = nh;
-    cf->handle_best = nh > 1 ? fit_all(x, nh, cf->handle) : -1;
+    cf->handle_best = -1;
+    if (nh > 1) {
+        fit_all(x, nh, cf->handle);
+        /* The least AIC among the fits the simulator accepts (fit_to_dist): an extreme log can
+         * fit a Weibull shape or a mean no config may hold. */
+        double best = HUGE_VAL;
+        for (int k = 0; k < FIT_N_FAMILIES; k++) {
+            struct dist dd;
+            memset(&dd, 0, sizeof dd);
+            if (cf->handle[k].ok && cf->handle[k].aic < best && fit_to_dist(&cf->handle[k], &dd) == 0 &&
+                dd.mean_s <= 1e9) {
+                best = cf->handle[k].aic;
+                cf->handle_best = k;
+            }
+        }
+    }
     cf->n_queued = nq;
     cf->patience_best = -1;
     if (cf->abandoned > 0 && nq > 1) {
         double best = HUGE_VAL;
         for (int p = 0; p < N_PATIENCE; p++) {
+            struct dist dd;
+            memset(&dd, 0, sizeof dd);
             if (fit_censored(patience_families[p], t, event, nq, &cf->patience[p]) == 0 &&
-                cf->patience[p].ok && cf->patience[p].aic < best) {
+                cf->patience[p].ok && cf->patience[p].aic < best &&
+                fit_to_dist(&cf->patience[p], &dd) == 0 && dd.mean_s <= 1e9) {
                 best = cf->patience[p].aic;
                 cf->patience_best = p;
             }
@@ -362,10 +380,11 @@ void logfit_write_config(FILE *o, const struct fit *f)
         int first = 1;
         for (int c = 0; c < f->log.n_channels; c++) {
             if (f->ch[c].busy_shape <= 0) continue;
-            fprintf(o, "%s  { name = \"days %d\"; shape = %.6g; channels = [ ", first ? "" : ",\n", c,
-                    f->ch[c].busy_shape);
+            fprintf(o, "%s  # moments of the days' totals: Var = L + L^2 / shape\n"
+                       "  { name = \"days %d\"; shape = %.6g; channels = [ ",
+                    first ? "" : ",\n", c, f->ch[c].busy_shape);
             logfit_config_string(o, f->log.channels[c]);
-            fprintf(o, " ]; }  # moments of the days' totals: Var = L + L^2 / shape");
+            fprintf(o, " ]; }");
             first = 0;
         }
         fprintf(o, "\n);\n\n");
@@ -416,7 +435,10 @@ void logfit_report_text(FILE *o, const struct fit *f)
                 f->log.channels[c], cf->offered, cf->handled, cf->abandoned, cf->other);
         fprintf(o, "  arrivals: %d intervals of %.0f min; dispersion X2 = %.1f on %ld df, p = %.3g: %s\n",
                 f->K, f->o.interval_s / 60, cf->dispersion_x2, cf->dispersion_df, cf->dispersion_p,
-                cf->busy_shape > 0 ? "over-dispersed" : "Poisson not rejected at 1 %");
+                cf->busy_shape > 0                ? "over-dispersed"
+                : isnan(cf->dispersion_p)         ? "no two days of a type to test"
+                : cf->dispersion_p < 0.01         ? "over-dispersed, but the days' totals give no factor"
+                                                  : "Poisson not rejected at 1 %");
         if (cf->busy_shape > 0)
             fprintf(o, "  busyness: gamma day factor with shape %.3g (cv %.3f)\n", cf->busy_shape,
                     1 / sqrt(cf->busy_shape));
@@ -428,7 +450,8 @@ void logfit_report_text(FILE *o, const struct fit *f)
             fprintf(o, "  patience: no abandonment in the log\n");
             continue;
         }
-        fprintf(o, "  patience (%zu queued, %zu abandoned; the answered are censored):\n",
+        fprintf(o, "  patience (%zu waits of contacts that reached the agents, %zu abandoned; the "
+                   "answered are censored):\n",
                 cf->n_queued, cf->abandoned);
         for (int p = 0; p < N_PATIENCE; p++)
             fit_text(o, p == 0 ? "  (abandoned / total waiting time)" : "", &cf->patience[p],
@@ -536,10 +559,10 @@ void logfit_report_json(FILE *o, const struct fit *f)
     json_finish(&j);
 }
 
-void logfit_draw(struct fit *f)
+int logfit_draw(struct fit *f)
 {
     struct plotter p;
-    if (plot_begin(&p, f->o.plots) != 0) return;
+    if (plot_begin(&p, f->o.plots) != 0) return -1;
     for (int c = 0; c < f->log.n_channels; c++) {
         struct channel_fit *cf = &f->ch[c];
         char name[64], title[600];
@@ -616,6 +639,7 @@ void logfit_draw(struct fit *f)
         }
     }
     plot_finish(&p);
+    return 0;
 }
 
 void logfit_free(struct fit *f)
@@ -689,6 +713,22 @@ int logfit_flag(int argc, char **argv, int *i, const char *cmd, struct logfit_op
         o->log = a;
     } else {
         return cli_usage_error(cmd, "unexpected argument '%s' (one LOG only)", a);
+    }
+    return 0;
+}
+
+int logfit_check_window(const struct fit *f, const char *cmd)
+{
+    if (f->o.start_s != 0 && strcmp(f->log.format, "ccsim --log") != 0) {
+        fprintf(stderr, "ccsim %s: --start is for --log files; %s has clock times\n", cmd, f->o.log);
+        return EXIT_USAGE;
+    }
+    double end = f->o.start_s + (f->k0 + f->K) * f->o.interval_s;
+    if (end > 86400 + 1e-9) {
+        fprintf(stderr, "ccsim %s: %s: the day runs past midnight (from %02d:%02d, %d intervals of %g min)\n",
+                cmd, f->o.log, (int)(f->o.start_s / 3600), (int)fmod(f->o.start_s / 60, 60), f->K,
+                f->o.interval_s / 60);
+        return EXIT_USAGE;
     }
     return 0;
 }

@@ -56,6 +56,9 @@ enum { OBS_ABANDON, OBS_ASA, OBS_SL, N_OBS };
 int logfit_flag(int argc, char **argv, int *i, const char *cmd, struct logfit_opts *o);
 
 void logfit_build(struct fit *f);
+/* After logfit_build: 0, or EXIT_USAGE after saying why the window cannot be a config's day
+ * (--start on a dated log; a day past midnight). */
+int logfit_check_window(const struct fit *f, const char *cmd);
 void logfit_free(struct fit *f);
 /* Day type of a log day (0 Monday to 6 Sunday, or 0 for an undated log). */
 int logfit_type_of(const struct fit *f, int day);
@@ -72,6 +75,6 @@ void logfit_hhmm(double s, char *buf, size_t cap);
 void logfit_config_string(FILE *o, const char *s);
 void logfit_dist_line(FILE *o, const struct fit_result *r);
 /* The plots of --plots (f->o.plots): handle-time histograms, Kaplan-Meier curves. */
-void logfit_draw(struct fit *f);
+int logfit_draw(struct fit *f); /* -1 when the folder is unusable (said why) */
 
 #endif

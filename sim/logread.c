@@ -169,6 +169,8 @@ static int map_columns(struct diag *d, const char *path, const config_setting_t 
             rc = map_error(d, path, c, "a column name (string) or position (from 1) expected", key);
         }
     }
+    if (mp->col[F_REPLICATION].given)
+        rc = map_error(d, path, cols, "replication: for --log files only (read without --map)", "columns");
     if (!mp->col[F_ARRIVAL].given) rc = map_error(d, path, cols, "arrival: required", "columns");
     if (!mp->col[F_OUTCOME].given) rc = map_error(d, path, cols, "outcome: required", "columns");
     return rc;
@@ -641,8 +643,9 @@ static void read_row(struct reader *rd, char **fields, int n_fields, int line)
         row_error(rd, line, "date: a date as date_format says expected, got '%s'", get(mp, fields, F_DATE));
         return;
     }
-    if (!mp->native && mp->time_format == T_SECONDS) {
-        /* Seconds past a day roll into the following days (Unix times become days since 1970). */
+    if (!mp->native && mp->time_format != T_ISO) {
+        /* Times past a day roll into the following days (Unix times become days since 1970, and
+         * a clock that runs past 24:00 means the next day). */
         double whole = floor(c.arrival_s / DAY_S);
         if (whole > 1e6) {
             row_error(rd, line, "arrival: '%s' is too large for a time", get(mp, fields, F_ARRIVAL));
@@ -669,9 +672,6 @@ static void read_row(struct reader *rd, char **fields, int n_fields, int line)
             return;
         }
         day = rep * 4096 + (long)whole;
-    } else if (mp->col[F_REPLICATION].given) {
-        row_error(rd, line, "columns.replication is for --log files only");
-        return;
     }
     const char *outcome = get(mp, fields, F_OUTCOME);
     c.outcome = in_list(mp->handled, mp->n_handled, outcome)       ? LOG_HANDLED
@@ -753,6 +753,13 @@ static void number_days(struct reader *rd)
             if (rd->day_key[i] % 4096 > span) span = rd->day_key[i] % 4096;
         span++;
         long reps = hi / 4096 + 1;
+        if (reps * span > 3660) {
+            diag_add(rd->d, rd->path, 0,
+                     "the log holds %ld replications of %ld days; at most 3,660 days can be fitted",
+                     reps, span);
+            rd->errors++;
+            return;
+        }
         for (size_t i = 0; i < l->n; i++)
             l->contacts[i].day = (int)(rd->day_key[i] / 4096 * span + rd->day_key[i] % 4096);
         l->n_days = (int)(reps * span);
@@ -798,7 +805,7 @@ int log_read(const char *path, const char *map_path, struct log_data *out, struc
     char *buf = NULL, **fields = NULL;
     size_t cap = 0;
     int fcap = 0, line = 0, seen_header = !mp.header;
-    while (rd.errors < MAX_ERRORS && read_line(g, &buf, &cap)) {
+    while (rd.errors <= MAX_ERRORS && read_line(g, &buf, &cap)) {
         line++;
         if (line == 1 && (unsigned char)buf[0] == 0xef && (unsigned char)buf[1] == 0xbb &&
             (unsigned char)buf[2] == 0xbf)
@@ -829,7 +836,16 @@ int log_read(const char *path, const char *map_path, struct log_data *out, struc
         diag_add(d, path, 0, "the log has no contacts");
         rd.errors++;
     }
-    if (rd.errors > MAX_ERRORS) diag_add(d, path, 0, "%d more problems not listed", rd.errors - MAX_ERRORS);
+    size_t matched = 0;
+    for (size_t i = 0; rd.errors == 0 && i < out->n; i++)
+        matched += out->contacts[i].outcome != LOG_OTHER;
+    if (rd.errors == 0 && matched == 0) {
+        diag_add(d, map_path ? map_path : path, 0,
+                 "no contact's outcome is one of outcomes.handled or outcomes.abandoned");
+        rd.errors++;
+    }
+    if (rd.errors > MAX_ERRORS)
+        diag_add(d, path, 0, "more problems follow; the reading stopped after %d", MAX_ERRORS);
     if (rd.errors == 0) number_days(&rd);
     if (rd.errors == 0) {
         if (out->n_channels == 0) add_string(&out->channels, &out->n_channels, "all");

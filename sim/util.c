@@ -140,6 +140,15 @@ int outfile_open(struct outfile *o, const char *path)
         o->f = stdout;
         return 0;
     }
+    /* A device or a pipe (/dev/null, /dev/full, a FIFO) is written in place: renaming a
+     * temporary over it would replace the device with a file (as root, it can). */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        o->f = fopen(path, "w");
+        if (o->f == NULL) return -1;
+        o->path = xstrdup(path);
+        return 0;
+    }
     size_t n = strlen(path) + 16;
     o->tmp = xmalloc(n);
     snprintf(o->tmp, n, "%s.tmpXXXXXX", path);
@@ -175,6 +184,12 @@ int outfile_commit(struct outfile *o)
     int e = errno;
     if (fclose(o->f) != 0) failed = 1, e = errno;
     o->f = NULL;
+    if (o->tmp == NULL) { /* written in place */
+        free(o->path);
+        o->path = NULL;
+        errno = e;
+        return failed ? -1 : 0;
+    }
     if (!failed && rename(o->tmp, o->path) != 0) failed = 1, e = errno;
     if (failed) unlink(o->tmp);
     track(o->tmp, 0);
@@ -189,7 +204,7 @@ void outfile_abort(struct outfile *o)
 {
     if (o->path == NULL) return;
     if (o->f) fclose(o->f);
-    unlink(o->tmp);
+    if (o->tmp != NULL) unlink(o->tmp);
     track(o->tmp, 0);
     free(o->tmp);
     free(o->path);

@@ -50,7 +50,7 @@ void ccsim_gsl_handler(const char *reason, const char *file, int line, int gsl_e
 struct outfile {
     FILE *f;
     char *path; /* owned; NULL for stdout */
-    char *tmp;  /* owned */
+    char *tmp;  /* owned; NULL when written in place (a device or a pipe) */
 };
 int outfile_open(struct outfile *o, const char *path);
 int outfile_commit(struct outfile *o);

@@ -43,3 +43,6 @@ rc=$?
 check "--partial: exit 143, the result marked partial with 3 replications" bash -c "test $rc -eq 143 && grep -q '\"partial\": true' '$tmp/p.json' && grep -q '^  \"replications\": 3,' '$tmp/p.json'"
 check "--partial: the numbers are those of the first 3 replications" bash -c "diff <(sed '/\"perf\"/,\$d' '$tmp/p.json' | grep -v -e '\"partial\"' -e effective_config) <(sed '/\"perf\"/,\$d' '$tmp/three.json' | grep -v effective_config)"
 check "a run that stops on its own error (max_in_system) leaves no temporary file" bash -c "'$CCSIM' run configs/erlang.cfg --set agents=90 --set abandonment=false --set max_in_system=2000 --quiet --json '$tmp/m.json' 2>/dev/null; test \$? -eq 1 && test -z \"\$(ls '$tmp' | grep '^m.json')\""
+# A device named as an output is written in place, not replaced by a renamed temporary (as
+# root, rename() would turn /dev/null into a regular file for everything that runs after).
+check "--json /dev/null leaves /dev/null a character device" bash -c "'$CCSIM' run configs/erlang.cfg --reps 2 --set contacts=2000 --set warmup_contacts=200 --quiet --json /dev/null && test -c /dev/null"

@@ -77,3 +77,23 @@ check "a dated log gives one arrival list per weekday" bash -c "grep -q 'days = 
 "$CCSIM" fit "$tmp/busy.csv" --start 08:00 --out "$tmp/busy-fit.cfg" >"$tmp/busy.txt"
 check "over-dispersed days: the dispersion test rejects Poisson" grep -q 'over-dispersed' "$tmp/busy.txt"
 check "over-dispersed days: a busyness group with a shape between 3 and 25 is written" bash -c "sed -n 's/.*shape = \([0-9.]*\); channels.*/\1/p' '$tmp/busy-fit.cfg' | awk '{ exit !(\$1 > 3 && \$1 < 25) }' && '$CCSIM' check '$tmp/busy-fit.cfg'"
+# Found by review: two over-dispersed channels wrote a busyness list whose comma fell inside a
+# comment; the fitted config must load whatever the log.
+cat >"$tmp/two.cfg" <<'CFG'
+mode = "day";
+seed = 4;
+day = { start = "08:00"; end = "12:00"; interval_min = 30; };
+channels = ( { name = "a"; arrivals_per_hour = 60.0; service = { dist = "exponential"; mean_s = 120.0; }; },
+             { name = "b"; arrivals_per_hour = 60.0; service = { dist = "exponential"; mean_s = 120.0; }; } );
+groups = ( { name = "ta"; skills = [ "a" ]; agents = 4; }, { name = "tb"; skills = [ "b" ]; agents = 4; } );
+busyness = ( { name = "x"; shape = 4.0; channels = [ "a" ]; }, { name = "y"; shape = 4.0; channels = [ "b" ]; } );
+CFG
+"$CCSIM" run "$tmp/two.cfg" --reps 40 --quiet --log "$tmp/two.csv" >/dev/null
+check "two over-dispersed channels: two busyness groups, and the config loads" bash -c "'$CCSIM' fit '$tmp/two.csv' --start 08:00 --out '$tmp/two-fit.cfg' --quiet && test \$(grep -c 'shape = .*; channels' '$tmp/two-fit.cfg') -eq 2 && '$CCSIM' check '$tmp/two-fit.cfg'"
+check "--start past which the day runs beyond midnight: exit 2, saying so" bash -c "'$CCSIM' fit '$tmp/log.csv' --start 20:00 --out '$tmp/late.cfg' 2>&1 | grep -q 'runs past midnight' && test ! -e '$tmp/late.cfg'"
+check "--start on a dated log: exit 2, saying so" bash -c "'$CCSIM' fit '$tmp/bank.txt.gz' --map configs/logmaps/anonymous-bank.cfg --start 07:00 --out '$tmp/b2.cfg' 2>&1 | grep -q -- '--start is for --log files'"
+printf 'when,wait,result,agent\n23:59:50,5,ok,x\n30:00:00,3,ok,x\n' >"$tmp/late.csv"
+printf 'columns = { arrival = "when"; wait = "wait"; outcome = "result"; agent = "agent"; };\ntime_format = "h:mm:ss";\noutcomes = { handled = [ "ok" ]; abandoned = [ "no" ]; };\n' >"$tmp/late.map"
+check "a clock past 24:00 rolls into the next day (2 days), and the config loads" bash -c "'$CCSIM' fit '$tmp/late.csv' --map '$tmp/late.map' --out '$tmp/late2.cfg' | grep -q 'over 2 days' && '$CCSIM' check '$tmp/late2.cfg'"
+bad_log "no outcome matches the mapping's codes" "when,wait,result\n100,5,AGNET\n" "map.cfg: no contact's outcome is one of outcomes.handled or outcomes.abandoned" \
+    'columns = { arrival = "when"; wait = "wait"; outcome = "result"; };\noutcomes = { handled = [ "AGENT" ]; abandoned = [ "HANG" ]; };\n'
