@@ -691,6 +691,7 @@ static void read_row(struct reader *rd, char **fields, int n_fields, int line)
             field_time(rd, get(mp, fields, F_ANSWER), line, "answer", &a, &da) != 0)
             return;
         wait = a - q + (double)(da - dq) * DAY_S;
+        if (wait < -DAY_S / 2 && mp->time_format != T_ISO) wait += DAY_S; /* past midnight */
     }
     if (c.outcome == LOG_ABANDONED && !queued) c.outcome = LOG_OTHER; /* left before the queue */
     if (c.outcome == LOG_HANDLED && isnan(wait)) wait = 0; /* answered without queueing */
@@ -711,9 +712,30 @@ static void read_row(struct reader *rd, char **fields, int n_fields, int line)
         double a;
         long da = day;
         if (field_time(rd, get(mp, fields, F_ANSWER), line, "answer", &a, &da) != 0) return;
-        if (a + (double)(da - day) * DAY_S < c.arrival_s - 1e-9) {
+        double after = a + (double)(da - day) * DAY_S - c.arrival_s;
+        if (after < -DAY_S / 2 && mp->time_format != T_ISO) after += DAY_S; /* past midnight */
+        if (after < -1e-9) {
             row_error(rd, line, "times out of order: answered before it arrived");
             return;
+        }
+    }
+    if (mp->native && queued) {
+        /* A --log file's times are exact: arrival <= queue entry <= answer. */
+        double q, a;
+        long dq = day, da = day;
+        const char *answer = get(mp, fields, F_ANSWER);
+        if (field_time(rd, queue, line, "queue_entry", &q, &dq) != 0) return;
+        double arrived = c.arrival_s + (double)(day % 4096) * DAY_S; /* before the day split */
+        if (q < arrived - 1e-6) {
+            row_error(rd, line, "times out of order: queued before it arrived");
+            return;
+        }
+        if (answer[0] != '\0') {
+            if (field_time(rd, answer, line, "answer", &a, &da) != 0) return;
+            if (a < q - 1e-6) {
+                row_error(rd, line, "times out of order: answered before it queued");
+                return;
+            }
         }
     }
     c.channel = mp->col[F_CHANNEL].given ? intern(&rd->channels, get(mp, fields, F_CHANNEL)) : 0;

@@ -97,3 +97,10 @@ printf 'columns = { arrival = "when"; wait = "wait"; outcome = "result"; agent =
 check "a clock past 24:00 rolls into the next day (2 days), and the config loads" bash -c "'$CCSIM' fit '$tmp/late.csv' --map '$tmp/late.map' --out '$tmp/late2.cfg' | grep -q 'over 2 days' && '$CCSIM' check '$tmp/late2.cfg'"
 bad_log "no outcome matches the mapping's codes" "when,wait,result\n100,5,AGNET\n" "map.cfg: no contact's outcome is one of outcomes.handled or outcomes.abandoned" \
     'columns = { arrival = "when"; wait = "wait"; outcome = "result"; };\noutcomes = { handled = [ "AGENT" ]; abandoned = [ "HANG" ]; };\n'
+# A --log file's times are cross-checked: arrival <= queue entry <= answer.
+bad_log "a --log row answered before it queued" "$head\n$(echo "$row" | awk -F, -v OFS=, '{ $8 = $7 - 5; print }')\n" "bad.csv:2: times out of order: answered before it queued"
+bad_log "a --log row queued before it arrived" "$head\n$(echo "$row" | awk -F, -v OFS=, '{ $7 = $6 - 5; $8 = $6 - 5; print }')\n" "bad.csv:2: times out of order: queued before it arrived"
+# A call queued before midnight and answered after it is not out of order.
+printf 'when,queued,answered,result,agent\n23:59:40,23:59:50,0:00:10,ok,x\n' >"$tmp/mid.csv"
+printf 'columns = { arrival = "when"; queue_entry = "queued"; answer = "answered"; outcome = "result"; agent = "agent"; };\ntime_format = "h:mm:ss";\noutcomes = { handled = [ "ok" ]; abandoned = [ "no" ]; };\n' >"$tmp/mid.map"
+check "queued at 23:59:50 and answered at 0:00:10: a wait of 20 s" bash -c "'$CCSIM' fit '$tmp/mid.csv' --map '$tmp/mid.map' --out '$tmp/mid.cfg' --json - | grep -A2 '\"asa_s\"' | grep -q '\"mean\": 20'"

@@ -32,7 +32,7 @@ static inline void fuzz_cleanup(void)
 {
     static const char *const names[] = {"in.cfg",    "base.cfg",   "model.cfg", "values.txt",
                                         "input.csv", "input.json", "state.cfg", "sweep.cfg",
-                                        "default-forecast.csv", "default-staffing.csv"};
+                                        "default-forecast.csv", "default-staffing.csv", "log.txt"};
     char path[128];
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         snprintf(path, sizeof path, "%s/%s", fuzz_folder, names[i]);

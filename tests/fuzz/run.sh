@@ -15,7 +15,7 @@ trap 'rm -f "$log"; rm -rf "$work"' EXIT
 work=$(mktemp -d)
 # Executions from seed 1 per fuzzer, set so each takes about 20 s on the CI machine.
 declare -A default_runs=([config]=8000 [scenario]=5000 [empirical]=30000 [forecast]=100000
-                         [state]=4000 [sweep]=8000 [requirements]=80000 [flags]=300000 [log]=20000)
+                         [state]=4000 [sweep]=8000 [requirements]=80000 [flags]=300000 [log]=20000 [logmap]=8000)
 for f in "$bin"/fuzz_*; do
     name=${f##*/fuzz_}
     corpus=tests/fuzz/corpus/$name
