@@ -19,6 +19,8 @@
 
 #define MAX_ERRORS 20
 #define DAY_S      86400.0
+/* A --log file's day key: replication * NATIVE_DAYS + the day within it (at most 3,660). */
+#define NATIVE_DAYS 4096L
 
 enum field {
     F_DATE,
@@ -350,11 +352,9 @@ static int split_fields(char *line, char sep, char ***fields, int *cap)
 
 static int parse_seconds(const char *s, double *out)
 {
-    if (*s == '\0') return -1;
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v)) return -1;
+    const char *p = s;
+    double v;
+    if (scan_double(&p, &v) != 0 || *p != '\0' || !isfinite(v)) return -1;
     *out = v;
     return 0;
 }
@@ -531,6 +531,7 @@ struct reader {
     struct log_data *out;
     struct diag *d;
     int errors;
+    int need; /* fields a row must have; -1 until the first row */
     size_t cap;
     long *day_key; /* per contact: days since 1970, or replication x span + day of a native log */
     int *agent_day; /* scratch */
@@ -619,13 +620,15 @@ static const char *get(const struct mapping *mp, char **fields, enum field f)
 static void read_row(struct reader *rd, char **fields, int n_fields, int line)
 {
     struct mapping *mp = rd->mp;
-    int need = 0;
-    for (int f = 0; f < F_N; f++)
-        if (mp->col[f].given && mp->col[f].pos + 1 > need) need = mp->col[f].pos + 1;
-    for (int k = 0; k < mp->n_drops; k++)
-        if (mp->drops[k].pos + 1 > need) need = mp->drops[k].pos + 1;
-    if (n_fields < need) {
-        row_error(rd, line, "%d fields, the mapping needs %d", n_fields, need);
+    if (rd->need < 0) { /* the positions are fixed once the header is read */
+        rd->need = 0;
+        for (int f = 0; f < F_N; f++)
+            if (mp->col[f].given && mp->col[f].pos + 1 > rd->need) rd->need = mp->col[f].pos + 1;
+        for (int k = 0; k < mp->n_drops; k++)
+            if (mp->drops[k].pos + 1 > rd->need) rd->need = mp->drops[k].pos + 1;
+    }
+    if (n_fields < rd->need) {
+        row_error(rd, line, "%d fields, the mapping needs %d", n_fields, rd->need);
         return;
     }
     for (int k = 0; k < mp->n_drops; k++)
@@ -671,7 +674,7 @@ static void read_row(struct reader *rd, char **fields, int n_fields, int line)
             row_error(rd, line, "replication: a whole number expected, got '%s'", r);
             return;
         }
-        day = rep * 4096 + (long)whole;
+        day = rep * NATIVE_DAYS + (long)whole;
     }
     const char *outcome = get(mp, fields, F_OUTCOME);
     c.outcome = in_list(mp->handled, mp->n_handled, outcome)       ? LOG_HANDLED
@@ -725,7 +728,7 @@ static void read_row(struct reader *rd, char **fields, int n_fields, int line)
         long dq = day, da = day;
         const char *answer = get(mp, fields, F_ANSWER);
         if (field_time(rd, queue, line, "queue_entry", &q, &dq) != 0) return;
-        double arrived = c.arrival_s + (double)(day % 4096) * DAY_S; /* before the day split */
+        double arrived = c.arrival_s + (double)(day % NATIVE_DAYS) * DAY_S; /* before the day split */
         if (q < arrived - 1e-6) {
             row_error(rd, line, "times out of order: queued before it arrived");
             return;
@@ -772,9 +775,9 @@ static void number_days(struct reader *rd)
     if (rd->mp->native) {
         long span = 0;
         for (size_t i = 0; i < l->n; i++)
-            if (rd->day_key[i] % 4096 > span) span = rd->day_key[i] % 4096;
+            if (rd->day_key[i] % NATIVE_DAYS > span) span = rd->day_key[i] % NATIVE_DAYS;
         span++;
-        long reps = hi / 4096 + 1;
+        long reps = hi / NATIVE_DAYS + 1;
         if (reps * span > 3660) {
             diag_add(rd->d, rd->path, 0,
                      "the log holds %ld replications of %ld days; at most 3,660 days can be fitted",
@@ -783,7 +786,7 @@ static void number_days(struct reader *rd)
             return;
         }
         for (size_t i = 0; i < l->n; i++)
-            l->contacts[i].day = (int)(rd->day_key[i] / 4096 * span + rd->day_key[i] % 4096);
+            l->contacts[i].day = (int)(rd->day_key[i] / NATIVE_DAYS * span + rd->day_key[i] % NATIVE_DAYS);
         l->n_days = (int)(reps * span);
         l->first_weekday = -1;
         return;
@@ -822,6 +825,7 @@ int log_read(const char *path, const char *map_path, struct log_data *out, struc
     rd.mp = &mp;
     rd.out = out;
     rd.d = d;
+    rd.need = -1;
     rd.channels = (struct names){&out->channels, &out->n_channels, NULL, 0};
     rd.agents = (struct names){&out->agents, &out->n_agents, NULL, 0};
     char *buf = NULL, **fields = NULL;

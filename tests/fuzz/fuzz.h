@@ -59,8 +59,9 @@ static inline const char *fuzz_write_text(const char *name, const char *text)
     return fuzz_write(name, text, strlen(text));
 }
 
-/* Copies the repository file at path (relative to CCSIM_ROOT, default ".") into the folder. */
-static inline void fuzz_copy(const char *path, const char *name)
+/* Copies the repository file at path (relative to CCSIM_ROOT, default ".") into the folder,
+ * without its first skip bytes (a corpus entry's selector byte). */
+static inline void fuzz_copy(const char *path, const char *name, size_t skip)
 {
     const char *root = getenv("CCSIM_ROOT");
     char full[1024];
@@ -73,7 +74,8 @@ static inline void fuzz_copy(const char *path, const char *name)
     char buf[1 << 16];
     size_t n = fread(buf, 1, sizeof buf, f);
     fclose(f);
-    fuzz_write(name, buf, n);
+    if (n < skip) abort();
+    fuzz_write(name, buf + skip, n - skip);
 }
 
 /* Makes the folder and its companion files; every harness calls it from LLVMFuzzerInitialize. */
@@ -86,8 +88,8 @@ static inline void fuzz_setup(void)
         abort();
     }
     atexit(fuzz_cleanup);
-    fuzz_copy("configs/default-forecast.csv", "default-forecast.csv");
-    fuzz_copy("configs/default-staffing.csv", "default-staffing.csv");
+    fuzz_copy("configs/default-forecast.csv", "default-forecast.csv", 0);
+    fuzz_copy("configs/default-staffing.csv", "default-staffing.csv", 0);
     fuzz_write_text("values.txt", "# seconds\n120\n240.5\n\n600\n");
 }
 
@@ -95,7 +97,7 @@ static inline void fuzz_setup(void)
  * shipped config does not load (the harness, not the input, is broken then). */
 static inline void fuzz_model(const char *path, struct model_spec *m)
 {
-    fuzz_copy(path, "model.cfg");
+    fuzz_copy(path, "model.cfg", 0);
     char full[128];
     snprintf(full, sizeof full, "%s/model.cfg", fuzz_folder);
     struct diag d;

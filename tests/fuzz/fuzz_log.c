@@ -8,7 +8,7 @@ static char map[128];
 
 static void fuzz_prepare(void)
 {
-    fuzz_copy("configs/logmaps/anonymous-bank.cfg", "base.cfg");
+    fuzz_copy("configs/logmaps/anonymous-bank.cfg", "base.cfg", 0);
     snprintf(map, sizeof map, "%s/base.cfg", fuzz_folder);
 }
 

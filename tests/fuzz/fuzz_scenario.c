@@ -6,7 +6,7 @@ static char base[128];
 
 static void fuzz_prepare(void)
 {
-    fuzz_copy("configs/omnichannel.cfg", "base.cfg");
+    fuzz_copy("configs/omnichannel.cfg", "base.cfg", 0);
     snprintf(base, sizeof base, "%s/base.cfg", fuzz_folder);
 }
 
