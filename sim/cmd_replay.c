@@ -66,7 +66,9 @@ static void write_replay_config(FILE *o, const struct fit *f, const char *staffi
         const struct channel_fit *cf = &f->ch[c];
         fprintf(o, "  { name = ");
         logfit_config_string(o, f->log.channels[c]);
-        fprintf(o, "; sl_seconds = %.6g; arrivals_per_hour = 0.0;\n    service = ", f->o.sl_s);
+        fprintf(o, "; sl_seconds = %.6g; arrivals_per_hour = 0.0;\n", f->o.sl_s);
+        logfit_write_priority(o, f);
+        fprintf(o, "    service = ");
         if (cf->handle_best >= 0)
             logfit_dist_line(o, &cf->handle[cf->handle_best]);
         else
@@ -77,7 +79,9 @@ static void write_replay_config(FILE *o, const struct fit *f, const char *staffi
         }
         fprintf(o, "; }%s\n", c + 1 < f->log.n_channels ? "," : "");
     }
-    fprintf(o, ");\ngroups = (\n");
+    fprintf(o, ");\n");
+    logfit_write_segments(o, f);
+    fprintf(o, "groups = (\n");
     for (int c = 0; c < f->log.n_channels; c++) {
         char name[600];
         snprintf(name, sizeof name, "%s agents", f->log.channels[c]);
@@ -119,8 +123,9 @@ static struct sim_trace_call *build_trace(const struct fit *f, size_t *n)
         double t = c->arrival_s - origin;
         if (t < 0) t = 0;
         if (t >= width) t = width - 1e-6; /* the window ends at its last arrival's interval */
+        int segment = f->n_seg_config > 0 ? f->seg_config[c->segment] : 0;
         calls[*n] = (struct sim_trace_call){(double)c->day * 86400.0 + t, c->wait_s, c->handle_s,
-                                            c->channel, c->outcome == LOG_ABANDONED};
+                                            c->channel, segment, c->outcome == LOG_ABANDONED};
         (*n)++;
     }
     /* qsort is not stable; equal times keep no order, but logs rarely tie to the microsecond

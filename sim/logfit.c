@@ -341,6 +341,7 @@ void logfit_write_config(FILE *o, const struct fit *f)
         fprintf(o, "  {\n    name = ");
         logfit_config_string(o, f->log.channels[c]);
         fprintf(o, ";\n    sl_seconds = %.6g;\n", f->o.sl_s);
+        logfit_write_priority(o, f);
         fprintf(o, "    # Arrivals: contacts reaching the agents per interval, over the %s days of each\n"
                    "    # type, per hour.  Index of dispersion against Poisson: X2 = %.1f on %ld df,\n"
                    "    # p = %.3g%s.\n",
@@ -375,6 +376,7 @@ void logfit_write_config(FILE *o, const struct fit *f)
         fprintf(o, "  }%s\n", c + 1 < f->log.n_channels ? "," : "");
     }
     fprintf(o, ");\n\n");
+    logfit_write_segments(o, f);
     if (any_busy) {
         fprintf(o, "busyness = (\n");
         int first = 1;
@@ -465,6 +467,18 @@ void logfit_report_text(FILE *o, const struct fit *f)
             fprintf(o, "\n");
         }
     }
+    if (f->n_seg_config > 0) {
+        fprintf(o, "\nsegments (reaching the agents; abandoned of them):\n");
+        size_t total = 0;
+        for (int s = 0; s < f->log.n_segments; s++)
+            total += f->seg_offered[s];
+        for (int s = 0; s < f->log.n_segments; s++) {
+            if (f->seg_config[s] < 0) continue;
+            fprintf(o, "  %-16s %7zu  %5.1f %%  abandoned %5.1f %%\n", f->log.segments[s],
+                    f->seg_offered[s], 100.0 * (double)f->seg_offered[s] / (double)total,
+                    100.0 * (double)f->seg_abandoned[s] / (double)f->seg_offered[s]);
+        }
+    }
     fprintf(o, "\nwrote %s\n", f->o.out);
 }
 
@@ -552,6 +566,17 @@ void logfit_report_json(FILE *o, const struct fit *f)
             json_end_array(&j);
         }
         json_end_object(&j);
+        json_end_object(&j);
+    }
+    json_end_array(&j);
+    json_begin_array(&j, "segments");
+    for (int s = 0; s < f->log.n_segments; s++) {
+        json_begin_object(&j, NULL);
+        json_string(&j, "name", f->log.segments[s]);
+        json_number(&j, "credit_s", f->log.segment_credit_s[s]);
+        json_int(&j, "offered", (long long)f->seg_offered[s]);
+        json_int(&j, "handled", (long long)f->seg_handled[s]);
+        json_int(&j, "abandoned", (long long)f->seg_abandoned[s]);
         json_end_object(&j);
     }
     json_end_array(&j);
@@ -657,9 +682,69 @@ void logfit_free(struct fit *f)
     }
     free(f->ch);
     free(f->days_of_type);
+    free(f->seg_offered);
+    free(f->seg_handled);
+    free(f->seg_abandoned);
+    free(f->seg_config);
     log_free(&f->log);
 }
 
+
+/* A credit of S seconds is a head start in the FCFS queue: with a score of waited seconds
+ * (priority_per_s = 1), a segment priority of S puts the credited customer where one who had
+ * waited S seconds more would be. */
+static void fit_segments(struct fit *f)
+{
+    int n = f->log.n_segments;
+    f->seg_offered = xcalloc((size_t)n + 1, sizeof *f->seg_offered);
+    f->seg_handled = xcalloc((size_t)n + 1, sizeof *f->seg_handled);
+    f->seg_abandoned = xcalloc((size_t)n + 1, sizeof *f->seg_abandoned);
+    f->seg_config = xcalloc((size_t)n + 1, sizeof *f->seg_config);
+    for (size_t i = 0; i < f->log.n; i++) {
+        const struct log_contact *c = &f->log.contacts[i];
+        if (!logfit_reached_agents(c)) continue;
+        f->seg_offered[c->segment]++;
+        f->seg_handled[c->segment] += c->outcome == LOG_HANDLED;
+        f->seg_abandoned[c->segment] += c->outcome == LOG_ABANDONED;
+    }
+    int used = 0, credited = 0;
+    for (int s = 0; s < n; s++) {
+        f->seg_config[s] = f->seg_offered[s] > 0 ? used++ : -1;
+        credited |= f->seg_offered[s] > 0 && f->log.segment_credit_s[s] > 0;
+    }
+    f->n_seg_config = used > 1 || credited ? used : 0;
+    f->credited = credited;
+}
+
+void logfit_write_segments(FILE *o, const struct fit *f)
+{
+    if (f->n_seg_config == 0) return;
+    size_t total = 0;
+    for (int s = 0; s < f->log.n_segments; s++)
+        total += f->seg_offered[s];
+    fprintf(o, "# Segments: the log's segments (and credit rules), each with its share of the contacts\n"
+               "# reaching the agents, the same in every channel and interval.\nsegments = (\n");
+    int left = f->n_seg_config;
+    for (int s = 0; s < f->log.n_segments; s++) {
+        if (f->seg_config[s] < 0) continue;
+        fprintf(o, "  { name = ");
+        logfit_config_string(o, f->log.segments[s]);
+        fprintf(o, "; share = %.17g;", (double)f->seg_offered[s] / (double)total);
+        double credit = f->log.segment_credit_s[s];
+        if (credit > 0) fprintf(o, " priority = %.17g;", credit);
+        fprintf(o, " }%s", --left > 0 ? "," : "");
+        if (credit > 0) fprintf(o, "  # credited %g s of waiting", credit);
+        fprintf(o, "\n");
+    }
+    fprintf(o, ");\n\n");
+}
+
+void logfit_write_priority(FILE *o, const struct fit *f)
+{
+    if (f->credited)
+        fprintf(o, "    # Waited seconds are the score, so a credited segment's priority is a head start.\n"
+                   "    priority_per_s = 1.0;\n");
+}
 
 void logfit_build(struct fit *f)
 {
@@ -674,6 +759,7 @@ void logfit_build(struct fit *f)
         fit_durations(f, c, &f->ch[c]);
         fit_agents(f, c, &f->ch[c]);
     }
+    fit_segments(f);
 }
 
 int logfit_flag(int argc, char **argv, int *i, const char *cmd, struct logfit_opts *o)

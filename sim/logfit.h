@@ -47,6 +47,12 @@ struct fit {
     int k0, K;   /* first interval of the window (from midnight, or from --start), count */
     int *days_of_type;
     struct channel_fit *ch;
+    /* Per segment of the log, over every channel: the contacts reaching the agents and how they
+     * ended; seg_config is its index among the config's segments, -1 when none reached them. */
+    size_t *seg_offered, *seg_handled, *seg_abandoned;
+    int *seg_config;
+    int n_seg_config; /* segments written to the config: 0 when the log has one and no credit */
+    int credited;     /* some written segment has a credit: channels get priority_per_s = 1 */
 };
 
 enum { OBS_ABANDON, OBS_ASA, OBS_SL, N_OBS };
@@ -74,6 +80,10 @@ void logfit_report_json(FILE *o, const struct fit *f);
 void logfit_hhmm(double s, char *buf, size_t cap);
 void logfit_config_string(FILE *o, const char *s);
 void logfit_dist_line(FILE *o, const struct fit_result *r);
+/* The config's segments block (nothing when f->n_seg_config is 0), and a channel's
+ * priority_per_s line when credits are modelled. */
+void logfit_write_segments(FILE *o, const struct fit *f);
+void logfit_write_priority(FILE *o, const struct fit *f);
 /* The plots of --plots (f->o.plots): handle-time histograms, Kaplan-Meier curves. */
 int logfit_draw(struct fit *f); /* -1 when the folder is unusable (said why) */
 

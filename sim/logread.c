@@ -33,13 +33,14 @@ enum field {
     F_AGENT,
     F_GROUP,
     F_CHANNEL,
+    F_SEGMENT,
     F_REPLICATION,
     F_N
 };
 
 static const char *const field_names[F_N] = {"date",    "arrival", "queue_entry", "answer",
                                               "wait",    "handle",  "outcome",     "agent",
-                                              "group",   "channel", "replication"};
+                                              "group",   "channel", "segment",     "replication"};
 
 enum time_format { T_SECONDS, T_HMS, T_ISO };
 enum date_format { D_NONE, D_YYMMDD, D_ISO };
@@ -50,9 +51,12 @@ struct column {
     int given;
 };
 
-struct drop_rule {
+/* A row whose column holds exactly value: dropped (drop), or credited seconds of waiting
+ * (credit). */
+struct row_rule {
     char *column, *value; /* owned */
     int pos;
+    double seconds;
 };
 
 struct mapping {
@@ -64,8 +68,8 @@ struct mapping {
     enum time_format duration_format;
     char **handled, **abandoned; /* owned */
     int n_handled, n_abandoned;
-    struct drop_rule *drops;
-    int n_drops;
+    struct row_rule *drops, *credits;
+    int n_drops, n_credits;
     char *not_queued; /* owned; the queue_entry value of a contact that never queued */
     char *no_agent;   /* owned; the agent value that names nobody */
     int native;       /* a --log CSV: seconds from the day's start, days by replication */
@@ -86,6 +90,11 @@ static void mapping_free(struct mapping *mp)
         free(mp->drops[i].value);
     }
     free(mp->drops);
+    for (int i = 0; i < mp->n_credits; i++) {
+        free(mp->credits[i].column);
+        free(mp->credits[i].value);
+    }
+    free(mp->credits);
     free(mp->not_queued);
     free(mp->no_agent);
 }
@@ -100,7 +109,7 @@ static void native_mapping(struct mapping *mp)
 {
     static const char *const names[F_N] = {NULL,      "arrival_s", "queue_entry_s", "answer_s",
                                            "wait_s",  "handle_s",  "outcome",       "agent",
-                                           "group",   "channel",   "replication"};
+                                           "group",   "channel",   "segment",       "replication"};
     memset(mp, 0, sizeof *mp);
     mp->sep = ',';
     mp->header = 1;
@@ -155,7 +164,7 @@ static int map_columns(struct diag *d, const char *path, const config_setting_t 
         if (f == F_N) {
             rc = map_error(d, path, c,
                            "unknown field (date, arrival, queue_entry, answer, wait, handle, "
-                           "outcome, agent, group, channel, replication)",
+                           "outcome, agent, group, channel, segment, replication)",
                            key);
             continue;
         }
@@ -191,6 +200,48 @@ static int map_format(struct diag *d, const char *path, const config_setting_t *
     snprintf(msg, sizeof msg, "one of %s%s%s%s%s expected", names[0], n_names > 1 ? ", " : "",
              n_names > 1 ? names[1] : "", n_names > 2 ? ", " : "", n_names > 2 ? names[2] : "");
     return map_error(d, path, s, msg, key);
+}
+
+/* drop = ( { column = "C"; value = "V"; }, ... ) or
+ * credit = ( { column = "C"; value = "V"; seconds = S; }, ... ). */
+static int map_rules(struct diag *d, const char *path, const config_setting_t *s, const char *key,
+                     struct mapping *mp)
+{
+    int credit = strcmp(key, "credit") == 0;
+    const char *shape = credit ? "{ column = \"...\"; value = \"...\"; seconds = S; }"
+                               : "{ column = \"...\"; value = \"...\"; }";
+    char msg[160];
+    if (!config_setting_is_list(s)) {
+        snprintf(msg, sizeof msg, "a list ( %s, ... ) expected", shape);
+        return map_error(d, path, s, msg, key);
+    }
+    int rc = 0;
+    snprintf(msg, sizeof msg, "%s expected", shape);
+    for (int k = 0; k < config_setting_length(s); k++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)k);
+        const char *c = NULL, *val = NULL;
+        const config_setting_t *sec = credit ? config_setting_get_member(e, "seconds") : NULL;
+        int numeric = sec != NULL && (config_setting_type(sec) == CONFIG_TYPE_INT ||
+                                      config_setting_type(sec) == CONFIG_TYPE_FLOAT);
+        if (!config_setting_is_group(e) || !config_setting_lookup_string(e, "column", &c) ||
+            !config_setting_lookup_string(e, "value", &val) ||
+            config_setting_length(e) != 2 + credit || (credit && !numeric)) {
+            rc = map_error(d, path, e, msg, key);
+            continue;
+        }
+        double seconds = !credit                                        ? 0
+                         : config_setting_type(sec) == CONFIG_TYPE_INT ? config_setting_get_int(sec)
+                                                                        : config_setting_get_float(sec);
+        if (credit && !(seconds > 0 && seconds <= 86400)) {
+            rc = map_error(d, path, e, "seconds: more than 0 and at most 86400 expected", key);
+            continue;
+        }
+        struct row_rule **list = credit ? &mp->credits : &mp->drops;
+        int *n = credit ? &mp->n_credits : &mp->n_drops;
+        *list = xrealloc(*list, ((size_t)*n + 1) * sizeof **list);
+        (*list)[(*n)++] = (struct row_rule){xstrdup(c), xstrdup(val), -1, seconds};
+    }
+    return rc;
 }
 
 static int read_mapping(const char *path, struct mapping *mp, struct diag *d)
@@ -259,22 +310,8 @@ static int read_mapping(const char *path, struct mapping *mp, struct diag *d)
             else if (map_string_list(d, path, h, "outcomes.handled", &mp->handled, &mp->n_handled) != 0 ||
                      map_string_list(d, path, a, "outcomes.abandoned", &mp->abandoned, &mp->n_abandoned) != 0)
                 rc = -1;
-        } else if (strcmp(key, "drop") == 0) {
-            if (!config_setting_is_list(s)) {
-                rc = map_error(d, path, s, "a list ( { column = \"...\"; value = \"...\"; }, ... ) expected", key);
-                continue;
-            }
-            for (int k = 0; k < config_setting_length(s); k++) {
-                const config_setting_t *e = config_setting_get_elem(s, (unsigned)k);
-                const char *c = NULL, *val = NULL;
-                if (!config_setting_is_group(e) || !config_setting_lookup_string(e, "column", &c) ||
-                    !config_setting_lookup_string(e, "value", &val) || config_setting_length(e) != 2) {
-                    rc = map_error(d, path, e, "{ column = \"...\"; value = \"...\"; } expected", "drop");
-                    continue;
-                }
-                mp->drops = xrealloc(mp->drops, ((size_t)mp->n_drops + 1) * sizeof *mp->drops);
-                mp->drops[mp->n_drops++] = (struct drop_rule){xstrdup(c), xstrdup(val), -1};
-            }
+        } else if (strcmp(key, "drop") == 0 || strcmp(key, "credit") == 0) {
+            if (map_rules(d, path, s, key, mp) != 0) rc = -1;
         } else if (strcmp(key, "not_queued") == 0 || strcmp(key, "no_agent") == 0) {
             const char *val = config_setting_get_string(s);
             if (val == NULL) {
@@ -287,7 +324,7 @@ static int read_mapping(const char *path, struct mapping *mp, struct diag *d)
         } else {
             rc = map_error(d, path, s,
                            "unknown key (separator, header, columns, time_format, date_format, "
-                           "duration_format, outcomes, drop, not_queued, no_agent)",
+                           "duration_format, outcomes, drop, credit, not_queued, no_agent)",
                            key);
         }
     }
@@ -300,8 +337,10 @@ static int read_mapping(const char *path, struct mapping *mp, struct diag *d)
             if (mp->col[f].given && mp->col[f].name != NULL)
                 rc = map_error(d, path, cols, "without a header, columns are positions (from 1)",
                                field_names[f]);
-        for (int i = 0; i < mp->n_drops; i++)
+        if (mp->n_drops > 0)
             rc = map_error(d, path, NULL, "without a header, drop rules cannot name columns", "drop");
+        if (mp->n_credits > 0)
+            rc = map_error(d, path, NULL, "without a header, credit rules cannot name columns", "credit");
     }
     config_destroy(&cf);
     return rc;
@@ -535,7 +574,7 @@ struct reader {
     size_t cap;
     long *day_key; /* per contact: days since 1970, or replication x span + day of a native log */
     int *agent_day; /* scratch */
-    struct names channels, agents;
+    struct names channels, agents, segments;
 };
 
 static void row_error(struct reader *rd, int line, const char *fmt, ...)
@@ -601,11 +640,14 @@ static int resolve_columns(struct reader *rd, char **fields, int n_fields, int l
             rc = -1;
         }
     }
-    for (int k = 0; k < mp->n_drops; k++) {
+    for (int k = 0; k < mp->n_drops + mp->n_credits; k++) {
+        int credit = k >= mp->n_drops;
+        struct row_rule *rule = credit ? &mp->credits[k - mp->n_drops] : &mp->drops[k];
         for (int i = 0; i < n_fields; i++)
-            if (strcmp(fields[i], mp->drops[k].column) == 0) mp->drops[k].pos = i;
-        if (mp->drops[k].pos < 0) {
-            row_error(rd, line, "the header has no column '%s' (drop)", mp->drops[k].column);
+            if (strcmp(fields[i], rule->column) == 0) rule->pos = i;
+        if (rule->pos < 0) {
+            row_error(rd, line, "the header has no column '%s' (%s)", rule->column,
+                      credit ? "credit" : "drop");
             rc = -1;
         }
     }
@@ -617,6 +659,30 @@ static const char *get(const struct mapping *mp, char **fields, enum field f)
     return mp->col[f].given ? fields[mp->col[f].pos] : "";
 }
 
+/* The contact's segment: its segment column's value (or "default"), with " +Ss" added when a
+ * credit rule matches (the first that does), since credited customers queue differently. */
+static int segment_of(struct reader *rd, char **fields)
+{
+    const struct mapping *mp = rd->mp;
+    const char *base = get(mp, fields, F_SEGMENT);
+    if (base[0] == '\0') base = "default";
+    double credit = 0;
+    for (int k = 0; k < mp->n_credits && credit == 0; k++)
+        if (strcmp(fields[mp->credits[k].pos], mp->credits[k].value) == 0) credit = mp->credits[k].seconds;
+    char name[512];
+    if (credit > 0)
+        snprintf(name, sizeof name, "%s +%gs", base, credit);
+    else
+        snprintf(name, sizeof name, "%s", base);
+    struct log_data *l = rd->out;
+    int before = l->n_segments, s = intern(&rd->segments, name);
+    if (l->n_segments > before) {
+        l->segment_credit_s = xrealloc(l->segment_credit_s, (size_t)l->n_segments * sizeof *l->segment_credit_s);
+        l->segment_credit_s[s] = credit;
+    }
+    return s;
+}
+
 static void read_row(struct reader *rd, char **fields, int n_fields, int line)
 {
     struct mapping *mp = rd->mp;
@@ -626,6 +692,8 @@ static void read_row(struct reader *rd, char **fields, int n_fields, int line)
             if (mp->col[f].given && mp->col[f].pos + 1 > rd->need) rd->need = mp->col[f].pos + 1;
         for (int k = 0; k < mp->n_drops; k++)
             if (mp->drops[k].pos + 1 > rd->need) rd->need = mp->drops[k].pos + 1;
+        for (int k = 0; k < mp->n_credits; k++)
+            if (mp->credits[k].pos + 1 > rd->need) rd->need = mp->credits[k].pos + 1;
     }
     if (n_fields < rd->need) {
         row_error(rd, line, "%d fields, the mapping needs %d", n_fields, rd->need);
@@ -752,6 +820,7 @@ static void read_row(struct reader *rd, char **fields, int n_fields, int line)
             snprintf(name, sizeof name, "%s", agent);
         c.agent = intern(&rd->agents, name);
     }
+    c.segment = segment_of(rd, fields);
     if (rd->out->n == rd->cap) {
         rd->cap = rd->cap ? 2 * rd->cap : 4096;
         rd->out->contacts = xrealloc(rd->out->contacts, rd->cap * sizeof *rd->out->contacts);
@@ -828,6 +897,7 @@ int log_read(const char *path, const char *map_path, struct log_data *out, struc
     rd.need = -1;
     rd.channels = (struct names){&out->channels, &out->n_channels, NULL, 0};
     rd.agents = (struct names){&out->agents, &out->n_agents, NULL, 0};
+    rd.segments = (struct names){&out->segments, &out->n_segments, NULL, 0};
     char *buf = NULL, **fields = NULL;
     size_t cap = 0;
     int fcap = 0, line = 0, seen_header = !mp.header;
@@ -880,6 +950,7 @@ int log_read(const char *path, const char *map_path, struct log_data *out, struc
     free(rd.day_key);
     free(rd.channels.slots);
     free(rd.agents.slots);
+    free(rd.segments.slots);
     mapping_free(&mp);
     if (rd.errors != 0) {
         log_free(out);
@@ -897,6 +968,10 @@ void log_free(struct log_data *l)
     for (int i = 0; i < l->n_agents; i++)
         free(l->agents[i]);
     free(l->agents);
+    for (int i = 0; i < l->n_segments; i++)
+        free(l->segments[i]);
+    free(l->segments);
+    free(l->segment_credit_s);
     free(l->format);
     memset(l, 0, sizeof *l);
 }

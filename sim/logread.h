@@ -25,6 +25,7 @@ struct log_contact {
     int day;          /* 0 for the log's first day */
     int channel;      /* index into channels */
     int agent;        /* index into agents, -1 when none is named */
+    int segment;      /* index into segments */
     enum log_outcome outcome;
     int line;         /* its line in the log */
 };
@@ -36,6 +37,11 @@ struct log_data {
     int n_channels;
     char **agents; /* owned */
     int n_agents;
+    /* Segments: the segment column's values ("default" without one), split further by the
+     * credit rules; a credited segment's name ends in " +Ss".  Each has its credit (s). */
+    char **segments;          /* owned */
+    double *segment_credit_s; /* owned */
+    int n_segments;
     int n_days;          /* days spanned, from the first to the last */
     int first_weekday;   /* weekday of day 0, 0 Monday to 6 Sunday; -1 when the log has no dates */
     size_t dropped;      /* rows the mapping's drop rules removed */

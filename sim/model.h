@@ -517,10 +517,12 @@ struct sim_state;
  * with its logged handle time and wait.  An answered contact's patience is unknown beyond its
  * wait: it is drawn from the channel's patience conditional on exceeding the wait.  An
  * abandoned one keeps its wait as its patience, and its unknown handle time is drawn from the
- * channel's service distribution.  Sorted by t_s. */
+ * channel's service distribution.  Its segment sets its queue and its priority.  Sorted by
+ * t_s. */
 struct sim_trace_call {
     double t_s, wait_s, handle_s;
     int channel;
+    int segment; /* an index into the model's segments */
     int abandoned;
 };
 

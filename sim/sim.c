@@ -1730,7 +1730,7 @@ static void handle_trace(struct rep *r)
     const struct sim_trace_call *tc = &r->hooks->trace->calls[r->trace_at++];
     uint32_t k = contact_alloc(r);
     struct contact *ct = &r->contacts[k];
-    ct->segment = 0;
+    ct->segment = (uint16_t)tc->segment;
     ct->counted = 1;
     issue_open(r, ct, (uint64_t)r->serial++);
     schedule_trace(r);

@@ -53,6 +53,13 @@ bad_log "mapping: no arrival" "x\n1\n" "columns: arrival: required" \
 bad_log "mapping: a bad separator" "x\n1\n" "map.cfg:1: separator: one character" \
     'separator = "::";\ncolumns = { arrival = "x"; outcome = "y"; };\noutcomes = { handled = [ "ok" ]; abandoned = [ "hung" ]; };\n'
 bad_log "mapping: a syntax error" "x\n1\n" "map.cfg:2: syntax error" 'columns = { arrival = "x";\n'
+m='columns = { arrival = "when"; outcome = "result"; wait = "wait"; };\noutcomes = { handled = [ "ok" ]; abandoned = [ "no" ]; };\n'
+bad_log "mapping: a credit rule without its seconds" "when,result,wait,vip\n100,ok,0,1\n" "map.cfg:3: credit: { column = \\\"...\\\"; value = \\\"...\\\"; seconds = S; } expected" \
+    "$m"'credit = ( { column = "vip"; value = "1"; } );\n'
+bad_log "mapping: a credit of 0 s" "when,result,wait,vip\n100,ok,0,1\n" "map.cfg:3: credit: seconds: more than 0 and at most 86400 expected" \
+    "$m"'credit = ( { column = "vip"; value = "1"; seconds = 0; } );\n'
+bad_log "mapping: a credit rule naming a column the header lacks" "when,result,wait\n100,ok,0\n" "bad.csv:1: the header has no column 'vip' (credit)" \
+    "$m"'credit = ( { column = "vip"; value = "1"; seconds = 90; } );\n'
 
 # The Anonymous Bank format: synthetic rows in its layout (tab, CRLF, YYMMDD, h:mm:ss).
 printf 'vru+line\tcall_id\tcustomer_id\tpriority\ttype\tdate\tvru_entry\tvru_exit\tvru_time\tq_start\tq_exit\tq_time\toutcome\tser_start\tser_exit\tser_time\tserver\r\n' >"$tmp/bank.txt"
@@ -62,13 +69,15 @@ awk 'BEGIN { srand(5); t = 7 * 3600
         hang = q > 0 && rand() < 0.25; s = hang ? 0 : 30 + int(-150 * log(rand()))
         qs = q > 0 ? sprintf("%d:%02d:%02d", int((t + 9) / 3600), int((t + 9) % 3600 / 60), (t + 9) % 60) : "0:00:00"
         a = t + 9 + q
-        printf "XX01\t%d\t0\t0\tPS\t9903%02d\t%d:%02d:%02d\t%d:%02d:%02d\t9\t%s\t0:00:00\t%d\t%s\t%d:%02d:%02d\t0:00:00\t%d\t%s\r\n",
-            d * 100 + i, d, int(t / 3600), int(t % 3600 / 60), t % 60, int((t + 9) / 3600), int((t + 9) % 3600 / 60), (t + 9) % 60,
+        printf "XX01\t%d\t0\t%d\t%s\t9903%02d\t%d:%02d:%02d\t%d:%02d:%02d\t9\t%s\t0:00:00\t%d\t%s\t%d:%02d:%02d\t0:00:00\t%d\t%s\r\n",
+            d * 100 + i, i % 3 == 0 ? 2 : 1, i % 4 == 0 ? "NW" : "PS", d, int(t / 3600), int(t % 3600 / 60), t % 60, int((t + 9) / 3600), int((t + 9) % 3600 / 60), (t + 9) % 60,
             qs, q, hang ? "HANG" : "AGENT", int(a / 3600), int(a % 3600 / 60), a % 60, s, hang ? "NO_SERVER" : (i % 2 ? "ANNA" : "BEN")
     }
     printf "XX01\t9999\t0\t0\tPS\t990301\t8:00:00\t8:00:09\t9\t0:00:00\t0:00:00\t0\tPHANTOM\t0:00:00\t0:00:00\t0\tNO_SERVER\r\n" }' >>"$tmp/bank.txt"
 gzip -c "$tmp/bank.txt" >"$tmp/bank.txt.gz"
 check "the Anonymous Bank mapping reads its format (tab, CRLF, gzip, dates): 14 days, 1 row dropped" bash -c "'$CCSIM' fit '$tmp/bank.txt.gz' --map configs/logmaps/anonymous-bank.cfg --out '$tmp/bank.cfg' | grep -q 'over 14 days, 1 channel, 2 agents named; 1 rows dropped'"
+check "the call types are segments and priority 2 is credited 90 s: PS, NW, PS +90s, NW +90s" bash -c "'$CCSIM' fit '$tmp/bank.txt.gz' --map configs/logmaps/anonymous-bank.cfg --out '$tmp/seg.cfg' --json - | tr -d ' \n' | grep -q '\"segments\":\[{\"name\":\"NW+90s\",\"credit_s\":90,\"offered\":[0-9]*,\"handled\":[0-9]*,\"abandoned\":[0-9]*},{\"name\":\"PS\",\"credit_s\":0,.*{\"name\":\"PS+90s\",\"credit_s\":90,.*{\"name\":\"NW\",\"credit_s\":0'"
+check "the fitted config models the credit: priority 90 on the credited segments, scores of waited seconds, shares summing to 1" bash -c "test \$(grep -c 'priority = 90;' '$tmp/seg.cfg') -eq 2 && grep -q 'priority_per_s = 1.0;' '$tmp/seg.cfg' && sed -n 's/.*share = \([0-9.e-]*\);.*/\1/p' '$tmp/seg.cfg' | awk '{ s += \$1; n++ } END { exit !(n == 4 && s > 1 - 1e-12 && s < 1 + 1e-12) }' && '$CCSIM' check '$tmp/seg.cfg'"
 check "a dated log gives one arrival list per weekday" bash -c "grep -q 'days = 7' '$tmp/bank.cfg' && grep -q '# Monday' '$tmp/bank.cfg' && '$CCSIM' check '$tmp/bank.cfg'"
 # Over-dispersed days: a gamma busyness factor of shape 8 (day-to-day cv 0.35) in the model is
 # detected by the dispersion test, and a busyness group of about that shape is written.
