@@ -29,6 +29,7 @@ static const struct command commands[] = {
     {"schedule", cmd_schedule, "the cheapest shifts covering a requirement (GLPK), then simulated"},
     {"fit", cmd_fit, "fit the model to a contact log: arrivals, handle times, patience, agents"},
     {"replay", cmd_replay, "replay a contact log through the logged staffing or another one"},
+    {"validate", cmd_validate, "compare a contact log with the fitted model, its replay and Erlang A"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -63,5 +63,6 @@ cmd_fn cmd_staff;
 cmd_fn cmd_schedule;
 cmd_fn cmd_fit;
 cmd_fn cmd_replay;
+cmd_fn cmd_validate;
 
 #endif

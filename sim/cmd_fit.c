@@ -28,7 +28,7 @@ static void usage(FILE *out)
             "  --sl-seconds S      service-level threshold of the log's own metrics (default 20)\n"
             "  --drop-short S      leave out handled contacts shorter than S seconds from the\n"
             "                      handle-time fit (they are always counted and reported)\n"
-            "  --agents N          agents on duty in every interval, for logs without agents\n"
+            "  --agents N          agents on duty in every interval, for logs without agents\n"            "  --agents-scale F    multiply the agents counted from the log by F (rounded)\n"
             "  --json FILE         the fit report as JSON ('-': stdout)\n"
             "  --plots DIR         handle-time histograms against the fitted densities, and the\n"
             "                      Kaplan-Meier patience curve against the fitted survival\n"

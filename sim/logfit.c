@@ -261,15 +261,16 @@ static void fit_agents(struct fit *f, int ch, struct channel_fit *cf)
     double *per = xcalloc((size_t)D * K + 1, sizeof *per);
     for (size_t i = 0; i < n; i++)
         if (i == 0 || keys[i] != keys[i - 1]) per[keys[i] / f->log.n_agents]++;
+    double scale = f->o.agents_scale > 0 ? f->o.agents_scale : 1;
     for (int i = 0; i < D * K; i++)
-        cf->agents_day[i] = (int)per[i];
+        cf->agents_day[i] = (int)lround(scale * per[i]);
     for (int t = 0; t < T; t++)
         for (int k = 0; k < K; k++) {
             double s = 0;
             for (int d = 0; d < D; d++)
                 if (logfit_type_of(f, d) == t) s += per[(size_t)d * K + k];
             int nd = f->days_of_type[t];
-            cf->agents[(size_t)t * K + k] = nd > 0 ? (int)lround(s / nd) : 0;
+            cf->agents[(size_t)t * K + k] = nd > 0 ? (int)lround(scale * s / nd) : 0;
         }
     free(per);
     free(keys);
@@ -400,8 +401,9 @@ void logfit_write_config(FILE *o, const struct fit *f)
         fprintf(o, ";\n    skills = [ ");
         logfit_config_string(o, f->log.channels[c]);
         fprintf(o, " ];\n    # %s\n    agents = ",
-                f->o.agents >= 0 || f->log.n_agents == 0
-                    ? "Agents: given by --agents."
+                f->o.agents >= 0 || f->log.n_agents == 0 ? "Agents: given by --agents."
+                : f->o.agents_scale > 0 && f->o.agents_scale != 1
+                    ? "Agents: distinct agents starting a service in the interval, mean over days, times --agents-scale."
                     : "Agents: distinct agents starting a service in the interval, mean over days.");
         list_by_type(o, f, NULL, f->ch[c].agents);
         fprintf(o, ";\n  }%s\n", c + 1 < f->log.n_channels ? "," : "");
@@ -788,6 +790,9 @@ int logfit_flag(int argc, char **argv, int *i, const char *cmd, struct logfit_op
     } else if (!missing && (v = cli_flag_value(argc, argv, i, "--drop-short", &missing)) != NULL) {
         if (cli_parse_double(v, &o->drop_short_s) != 0 || !(o->drop_short_s >= 0))
             return cli_usage_error(cmd, "--drop-short: seconds >= 0 expected, got '%s'", v);
+    } else if (!missing && (v = cli_flag_value(argc, argv, i, "--agents-scale", &missing)) != NULL) {
+        if (cli_parse_double(v, &o->agents_scale) != 0 || !(o->agents_scale > 0) || o->agents_scale > 100)
+            return cli_usage_error(cmd, "--agents-scale: a factor above 0 and at most 100 expected, got '%s'", v);
     } else if (!missing && (v = cli_flag_value(argc, argv, i, "--agents", &missing)) != NULL) {
         if (cli_parse_long(v, &o->agents) != 0 || o->agents < 0 || o->agents > 10000000)
             return cli_usage_error(cmd, "--agents: a whole number of agents expected, got '%s'", v);

@@ -14,6 +14,7 @@
 struct logfit_opts {
     const char *log, *map, *out, *json, *plots;
     double interval_s, start_s, sl_s, drop_short_s;
+    double agents_scale; /* multiplies the agents counted from the log (0: 1) */
     long agents;
     int quiet;
 };

@@ -378,7 +378,7 @@ void plot_curves(struct plotter *p, const char *name, const char *title, const c
     for (char *q = yl; *q; q++)
         if (*q == '\'') *q = ' ';
     draw(p, f, name, title,
-         "set xlabel '%s'\nset ylabel '%s'\nset key inside right bottom box opaque\nset yrange [0:*]\n"
+         "set xlabel '%s'\nset ylabel '%s'\nset key outside right top box\nset yrange [0:*]\n"
          "set offsets graph 0.03, graph 0.03, 0, 0\n"
          "plot for [i=0:%d] '%s.dat' index i using 1:2:3 with yerrorlines lw 2 pt 7 ps 0.8 "
          "title columnheader(2)",
