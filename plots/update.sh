@@ -33,3 +33,20 @@ rm -rf "$tmp/p"
 cp "$tmp/p/fit_handle_0.png" plots/fit-handle.png
 cp "$tmp/p/fit_patience_0.png" plots/fit-patience.png
 echo "plots/fit-handle.png, plots/fit-patience.png"
+# The Anonymous Bank study of docs/logs.md, when the log is at hand (it is never copied here).
+bank=../shared/data/anonymous-bank/february-1999.txt.gz
+if [ -e "$bank" ]; then
+    map=(--map configs/logmaps/anonymous-bank.cfg --drop-short 10 --interval-min 60)
+    rm -rf "$tmp/p"
+    "$CCSIM" fit "$bank" "${map[@]}" --out "$tmp/bank.cfg" --plots "$tmp/p" --quiet
+    cp "$tmp/p/fit_handle_0.png" plots/bank-handle.png
+    cp "$tmp/p/fit_patience_0.png" plots/bank-patience.png
+    for scale in 1 0.65; do
+        rm -rf "$tmp/p"
+        "$CCSIM" validate "$bank" "${map[@]}" --days sun-thu --agents-scale "$scale" --plots "$tmp/p" --quiet
+        suffix=$([ "$scale" = 1 ] && echo "" || echo "-scaled")
+        cp "$tmp/p/validate_abandon_0.png" "plots/bank-abandon$suffix.png"
+        cp "$tmp/p/validate_asa_0.png" "plots/bank-asa$suffix.png"
+    done
+    echo "plots/bank-*.png"
+fi
