@@ -54,3 +54,6 @@ expect "schedule from the requirement" 0 schedule configs/default.cfg --requirem
 expect "fit the shipped log (gzip), with JSON" 0 fit tests/data/fit-day-log.csv.gz --start 08:00 --out "$tmp/fitted.cfg" --json "$tmp/fit.json" --quiet
 expect "fit a malformed log: exit 2" 2 fit tests/data/fit-day.cfg --out "$tmp/never.cfg"
 expect "replay the shipped log" 0 replay tests/data/fit-day-log.csv.gz --start 08:00 --reps 2 --quiet --json "$tmp/replay.json"
+expect "validate the shipped log, with CSV and JSON" 0 validate tests/data/fit-day-log.csv.gz --start 08:00 --reps 2 \
+    --quiet --csv "$tmp/validate.csv" --json "$tmp/validate.json"
+expect "validate with a bad --days: exit 2" 2 validate tests/data/fit-day-log.csv.gz --days mon-fry
