@@ -33,6 +33,7 @@ static void usage(FILE *out)
             "                      interval of the replay's window, used on every day\n"
             "  --sl-seconds S      service-level threshold (default 20)\n"
             "  --reps N, --seed S  replications (default 10) and seed of the drawn times\n"
+            "  --drop-short S      leave handled contacts under S s out of the handle-time fit\n"
             "  --agents N          agents in every interval, for logs that name none\n"            "  --agents-scale F    multiply the agents counted from the log by F (rounded)\n"
             "  --json FILE         the JSON document of ccsim run ('-': stdout)\n"
             "  --quiet             no report on stdout\n"

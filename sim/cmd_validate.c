@@ -53,6 +53,7 @@ struct validation {
     int n_days;      /* log days selected */
     double min_offered;
     long reps, seed;
+    long fitted_reps; /* reps times the log's most days of one day type */
     struct channel_cmp *ch;
 };
 
@@ -74,7 +75,8 @@ static void usage(FILE *out)
             "                      staffing the log's waits imply, if not the counted one\n"
             "  --start HH:MM, --interval-min M, --sl-seconds S, --drop-short S, --agents N\n"
             "                      as for ccsim fit\n"
-            "  --reps N, --seed S  replications of each simulation (default 10) and master seed\n"
+            "  --reps N, --seed S  replications of the replay (default 10; the fitted model runs N\n"
+            "                      times the log's days of a weekday) and master seed\n"
             "  --csv FILE          one row per channel and interval ('-': stdout)\n"
             "  --json FILE         the comparison and its errors as JSON ('-': stdout)\n"
             "  --plots DIR         validate_abandon_C and validate_asa_C: the four per interval\n"
@@ -349,8 +351,8 @@ static void report_text(FILE *o, const struct validation *v)
     char days[200];
     selection_text(v, days, sizeof days);
     fprintf(o, "ccsim validate: %s (%s): %d days compared (%s), %.0f-minute intervals; %ld "
-               "replications each\n",
-            f->o.log, f->log.format, v->n_days, days, f->o.interval_s / 60, v->reps);
+               "replications of the replay, %ld of the fitted model\n",
+            f->o.log, f->log.format, v->n_days, days, f->o.interval_s / 60, v->reps, v->fitted_reps);
     for (int c = 0; c < f->log.n_channels; c++) {
         const struct channel_cmp *cc = &v->ch[c];
         for (int q = 0; q < N_Q; q++) {
@@ -428,6 +430,7 @@ static void report_json(FILE *o, const struct validation *v)
     json_number(&j, "interval_min", f->o.interval_s / 60);
     json_number(&j, "min_offered", v->min_offered);
     json_int(&j, "replications", v->reps);
+    json_int(&j, "fitted_replications", v->fitted_reps);
     json_begin_array(&j, "channels");
     for (int c = 0; c < f->log.n_channels; c++) {
         const struct channel_cmp *cc = &v->ch[c];
@@ -476,10 +479,10 @@ static void report_json(FILE *o, const struct validation *v)
     json_finish(&j);
 }
 
-static int draw(const struct validation *v, const char *dir)
+/* Draws into p, which was begun before the simulations so that an unusable folder is found
+ * before any work is done, and finishes it. */
+static void draw(const struct validation *v, struct plotter *pl)
 {
-    struct plotter p;
-    if (plot_begin(&p, dir) != 0) return -1;
     const struct fit *f = &v->f;
     size_t cap = (size_t)N_SRC * f->K;
     double *x = xcalloc(cap, sizeof *x), *mean = xcalloc(cap, sizeof *mean), *ci = xcalloc(cap, sizeof *ci);
@@ -508,15 +511,14 @@ static int draw(const struct validation *v, const char *dir)
             snprintf(name, sizeof name, "validate_%s_%d", q == Q_ABANDON ? "abandon" : "asa", c);
             snprintf(title, sizeof title, "%s, %s (%s): the log against the predictions",
                      q == Q_ABANDON ? "abandon rate" : "ASA", f->log.channels[c], days);
-            plot_curves(&p, name, title, "hour of the day (interval midpoint)",
+            plot_curves(pl, name, title, "hour of the day (interval midpoint)",
                         q == Q_ABANDON ? "abandoned / offered (%)" : "mean wait of the answered (s)",
                         N_SRC, series, n_points, x, mean, ci);
         }
     free(x);
     free(mean);
     free(ci);
-    plot_finish(&p);
-    return 0;
+    plot_finish(pl);
 }
 
 /* Runs the model m (the fitted one, or the replay with its trace) and pools it for every
@@ -542,8 +544,9 @@ static int run_models(struct validation *v, struct diag *d)
     int most = 1;
     for (int t = 0; t < f->n_types; t++)
         if (f->days_of_type[t] > most) most = f->days_of_type[t];
+    v->fitted_reps = v->reps * most;
     struct model_spec m;
-    if (replay_load_fitted(f, v->reps * most, v->seed, &m, d) != 0) return -1;
+    if (replay_load_fitted(f, v->fitted_reps, v->seed, &m, d) != 0) return -1;
     /* The fitted week's day d is weekday d; it stands for the log's days of that weekday. */
     if (m.n_days != f->n_types) die("the fitted model has %d days for %d day types", m.n_days, f->n_types);
     double *weight = xcalloc((size_t)(m.n_days > f->log.n_days ? m.n_days : f->log.n_days), sizeof *weight);
@@ -660,6 +663,11 @@ int cmd_validate(int argc, char **argv)
         status = cli_usage_error("validate", "--days: the log has no such day");
         goto done;
     }
+    struct plotter plotter;
+    if (plots != NULL && plot_begin(&plotter, plots) != 0) {
+        status = EXIT_RUNTIME;
+        goto done;
+    }
     int K = v.f.K;
     v.ch = xcalloc((size_t)v.f.log.n_channels, sizeof *v.ch);
     for (int c = 0; c < v.f.log.n_channels; c++) {
@@ -675,6 +683,7 @@ int cmd_validate(int argc, char **argv)
     }
     if (run_models(&v, &d) != 0) {
         diag_print(&d, stderr);
+        if (plots != NULL) plot_finish(&plotter);
         status = EXIT_USAGE;
         goto done;
     }
@@ -684,7 +693,10 @@ int cmd_validate(int argc, char **argv)
     int to_stdout = (csv_path != NULL && strcmp(csv_path, "-") == 0) ||
                     (json_path != NULL && strcmp(json_path, "-") == 0);
     if (status == EXIT_OK && !o->quiet && !to_stdout) report_text(stdout, &v);
-    if (status == EXIT_OK && plots != NULL && draw(&v, plots) != 0) status = EXIT_RUNTIME;
+    if (plots != NULL) {
+        if (status == EXIT_OK) draw(&v, &plotter);
+        else plot_finish(&plotter);
+    }
 done:
     for (int c = 0; v.ch != NULL && c < v.f.log.n_channels; c++) {
         free(v.ch[c].offered);

@@ -224,9 +224,27 @@ static int map_rules(struct diag *d, const char *path, const config_setting_t *s
         int numeric = sec != NULL && (config_setting_type(sec) == CONFIG_TYPE_INT ||
                                       config_setting_type(sec) == CONFIG_TYPE_FLOAT);
         if (!config_setting_is_group(e) || !config_setting_lookup_string(e, "column", &c) ||
-            !config_setting_lookup_string(e, "value", &val) ||
-            config_setting_length(e) != 2 + credit || (credit && !numeric)) {
+            !config_setting_lookup_string(e, "value", &val)) {
             rc = map_error(d, path, e, msg, key);
+            continue;
+        }
+        if (credit && !numeric) {
+            rc = map_error(d, path, sec ? sec : e,
+                           sec ? "seconds: a number of seconds expected" : "seconds: required", key);
+            continue;
+        }
+        if (config_setting_length(e) != 2 + credit) {
+            for (int m = 0; m < config_setting_length(e); m++) {
+                const config_setting_t *member = config_setting_get_elem(e, (unsigned)m);
+                const char *name = config_setting_name(member);
+                if (strcmp(name, "column") != 0 && strcmp(name, "value") != 0 &&
+                    !(credit && strcmp(name, "seconds") == 0)) {
+                    char unknown[200];
+                    snprintf(unknown, sizeof unknown, "%s: unknown key (%s)", name,
+                             credit ? "column, value, seconds" : "column, value");
+                    rc = map_error(d, path, member, unknown, key);
+                }
+            }
             continue;
         }
         double seconds = !credit                                        ? 0

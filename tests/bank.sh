@@ -23,7 +23,7 @@ check "Friday's agents end by 14:30 and Saturday's start in the evening" bash -c
 check "the log replays: every call that reached the agents is offered (31,125)" bash -c "sed -n '/\"total\": {/,/^  }/p' '$tmp/replay.json' | grep -A1 '\"offered\": {' | grep -q '\"mean\": 31125'"
 # The hourly comparison of the weekdays (Sunday to Thursday: the center's full days), the study
 # of docs/logs.md.  With the agents counted from the log every prediction abandons fewer calls
-# than the log in every hour; with two thirds of them the replay's errors fall by more than half,
+# than the log in every hour; with 0.65 of them the replay's errors fall by more than half,
 # so the counted staffing, not the queueing model, is what the predictions miss.
 hourly=(validate "$log" --map configs/logmaps/anonymous-bank.cfg --drop-short 10 --interval-min 60 --days sun-thu --reps 10 --quiet)
 "$CCSIM" "${hourly[@]}" --csv "$tmp/hourly.csv" --json "$tmp/hourly.json"
@@ -35,6 +35,6 @@ replay_mae() { # json, quantity
         y && /"mae"/ { gsub(/[ ,]/, ""); split($0, a, ":"); print a[2]; exit }' "$1"
 }
 for q in abandon_rate asa_s; do
-    check "two thirds of the counted agents: the replay's mean absolute error of $q falls by more than half" \
+    check "0.65 of the counted agents: the replay's mean absolute error of $q falls by more than half" \
         awk -v a="$(replay_mae "$tmp/hourly.json" $q)" -v b="$(replay_mae "$tmp/hourly-65.json" $q)" 'BEGIN { print "    " a " -> " b; exit !(b > 0 && b < a / 2) }'
 done

@@ -54,8 +54,12 @@ bad_log "mapping: a bad separator" "x\n1\n" "map.cfg:1: separator: one character
     'separator = "::";\ncolumns = { arrival = "x"; outcome = "y"; };\noutcomes = { handled = [ "ok" ]; abandoned = [ "hung" ]; };\n'
 bad_log "mapping: a syntax error" "x\n1\n" "map.cfg:2: syntax error" 'columns = { arrival = "x";\n'
 m='columns = { arrival = "when"; outcome = "result"; wait = "wait"; };\noutcomes = { handled = [ "ok" ]; abandoned = [ "no" ]; };\n'
-bad_log "mapping: a credit rule without its seconds" "when,result,wait,vip\n100,ok,0,1\n" "map.cfg:3: credit: { column = \\\"...\\\"; value = \\\"...\\\"; seconds = S; } expected" \
+bad_log "mapping: a credit rule without its seconds" "when,result,wait,vip\n100,ok,0,1\n" "map.cfg:3: credit: seconds: required" \
     "$m"'credit = ( { column = "vip"; value = "1"; } );\n'
+bad_log "mapping: a credit of \"90\" (a string)" "when,result,wait,vip\n100,ok,0,1\n" "map.cfg:3: credit: seconds: a number of seconds expected" \
+    "$m"'credit = ( { column = "vip"; value = "1"; seconds = "90"; } );\n'
+bad_log "mapping: a drop rule with an unknown key" "when,result,wait,vip\n100,ok,0,1\n" "map.cfg:3: drop: why: unknown key (column, value)" \
+    "$m"'drop = ( { column = "vip"; value = "1"; why = 1; } );\n'
 bad_log "mapping: a credit of 0 s" "when,result,wait,vip\n100,ok,0,1\n" "map.cfg:3: credit: seconds: more than 0 and at most 86400 expected" \
     "$m"'credit = ( { column = "vip"; value = "1"; seconds = 0; } );\n'
 bad_log "mapping: a credit rule naming a column the header lacks" "when,result,wait\n100,ok,0\n" "bad.csv:1: the header has no column 'vip' (credit)" \
