@@ -51,3 +51,27 @@ check "--reps 1: exit 2 (an interval needs two)" bash -c "'$CCSIM' validate '$lo
 check "a missing log: exit 2, naming it" bash -c "'$CCSIM' validate '$tmp/none.csv' 2>&1 | grep -q 'none.csv'; test \${PIPESTATUS[0]} -eq 2"
 check "validate --help names --days and --agents-scale" bash -c "'$CCSIM' validate --help | grep -q -- '--days LIST' && '$CCSIM' validate --help | grep -q -- '--agents-scale F'"
 check "the text report ends with the errors of the three predictions" bash -c "'$CCSIM' validate '$log' --start 08:00 --reps 3 | tail -3 | grep -c 'abandon rate .* points' | grep -qx 3"
+# Two channels of M/M/n+M (exponential service and patience, constant staffing): each channel is
+# compared on its own.  Erlang A is then the exact stationary model of every interval, so it lies
+# within the log's 95 % interval with probability about 0.95 per interval (less in the first,
+# which starts empty): 3 or more misses of 8 would have probability 0.6 %.
+cat >"$tmp/two.cfg" <<'CFG'
+mode = "day";
+seed = 4;
+day = { start = "08:00"; end = "12:00"; interval_min = 30; };
+channels = ( { name = "a"; arrivals_per_hour = 60.0; service = { dist = "exponential"; mean_s = 120.0; };
+               patience = { dist = "exponential"; mean_s = 200.0; }; },
+             { name = "b"; arrivals_per_hour = 90.0; service = { dist = "exponential"; mean_s = 120.0; };
+               patience = { dist = "exponential"; mean_s = 100.0; }; } );
+groups = ( { name = "ta"; skills = [ "a" ]; agents = 2; }, { name = "tb"; skills = [ "b" ]; agents = 3; } );
+CFG
+"$CCSIM" run "$tmp/two.cfg" --reps 20 --quiet --log "$tmp/two.log" >/dev/null
+"$CCSIM" validate "$tmp/two.log" --start 08:00 --reps 10 --csv "$tmp/two.csv" --quiet
+for ch in a b; do
+    { head -1 "$tmp/two.csv"; grep "^\"$ch\"," "$tmp/two.csv"; } >"$tmp/two-$ch.csv"
+    check "two channels: channel $ch has its 8 intervals" test "$(($(wc -l <"$tmp/two-$ch.csv") - 1))" -eq 8
+    for q in abandon_rate asa_s; do
+        check "two channels: channel $ch, Erlang A's $q within the log's intervals in at least 6 of 8" test "$(within "$tmp/two-$ch.csv" erlang_a $q)" -ge 6
+        check "two channels: channel $ch, the replay's $q within the intervals in all 8" test "$(within "$tmp/two-$ch.csv" replay $q)" -eq 8
+    done
+done
