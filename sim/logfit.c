@@ -320,6 +320,17 @@ static void list_by_type(FILE *o, const struct fit *f, const double *v, const in
     if (T > 1) fprintf(o, "    )");
 }
 
+void logfit_group_head(FILE *o, const struct fit *f, int c, const char *sep)
+{
+    char name[600];
+    snprintf(name, sizeof name, "%s agents", f->log.channels[c]);
+    fprintf(o, "  {%sname = ", sep);
+    logfit_config_string(o, name);
+    fprintf(o, ";%sskills = [ ", sep);
+    logfit_config_string(o, f->log.channels[c]);
+    fprintf(o, " ];");
+}
+
 void logfit_write_config(FILE *o, const struct fit *f)
 {
     char a[16], b[16];
@@ -394,13 +405,8 @@ void logfit_write_config(FILE *o, const struct fit *f)
     }
     fprintf(o, "groups = (\n");
     for (int c = 0; c < f->log.n_channels; c++) {
-        char name[600];
-        snprintf(name, sizeof name, "%s agents", f->log.channels[c]);
-        fprintf(o, "  {\n    name = ");
-        logfit_config_string(o, name);
-        fprintf(o, ";\n    skills = [ ");
-        logfit_config_string(o, f->log.channels[c]);
-        fprintf(o, " ];\n    # %s\n    agents = ",
+        logfit_group_head(o, f, c, "\n    ");
+        fprintf(o, "\n    # %s\n    agents = ",
                 f->o.agents >= 0 || f->log.n_agents == 0 ? "Agents: given by --agents."
                 : f->o.agents_scale > 0 && f->o.agents_scale != 1
                     ? "Agents: distinct agents starting a service in the interval, mean over days, times --agents-scale."

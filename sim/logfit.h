@@ -81,6 +81,9 @@ void logfit_report_json(FILE *o, const struct fit *f);
 void logfit_hhmm(double s, char *buf, size_t cap);
 void logfit_config_string(FILE *o, const char *s);
 void logfit_dist_line(FILE *o, const struct fit_result *r);
+/* The start of channel c's group, `  {SEPname = "C agents";SEPskills = [ "C" ];`: every channel
+ * of a fitted log has a group of its own. */
+void logfit_group_head(FILE *o, const struct fit *f, int c, const char *sep);
 /* The config's segments block (nothing when f->n_seg_config is 0), and a channel's
  * priority_per_s line when credits are modelled. */
 void logfit_write_segments(FILE *o, const struct fit *f);

@@ -51,13 +51,7 @@ static void write_replay_config(FILE *o, const struct fit *f, const char *staffi
     logfit_write_segments(o, f);
     fprintf(o, "groups = (\n");
     for (int c = 0; c < f->log.n_channels; c++) {
-        char name[600];
-        snprintf(name, sizeof name, "%s agents", f->log.channels[c]);
-        fprintf(o, "  { name = ");
-        logfit_config_string(o, name);
-        fprintf(o, "; skills = [ ");
-        logfit_config_string(o, f->log.channels[c]);
-        fprintf(o, " ];");
+        logfit_group_head(o, f, c, " ");
         if (staffing == NULL) {
             fprintf(o, "\n    agents = (\n");
             for (int d = 0; d < f->log.n_days; d++) {
