@@ -28,7 +28,8 @@ static void usage(FILE *out)
             "  --sl-seconds S      service-level threshold of the log's own metrics (default 20)\n"
             "  --drop-short S      leave out handled contacts shorter than S seconds from the\n"
             "                      handle-time fit (they are always counted and reported)\n"
-            "  --agents N          agents on duty in every interval, for logs without agents\n"            "  --agents-scale F    multiply the agents counted from the log by F (rounded)\n"
+            "  --agents N          agents on duty in every interval, for logs without agents\n"
+            "  --agents-scale F    multiply the agents counted from the log by F (rounded)\n"
             "  --json FILE         the fit report as JSON ('-': stdout)\n"
             "  --plots DIR         handle-time histograms against the fitted densities, and the\n"
             "                      Kaplan-Meier patience curve against the fitted survival\n"
@@ -44,9 +45,7 @@ int cmd_fit(int argc, char **argv)
     struct fit f;
     memset(&f, 0, sizeof f);
     struct logfit_opts *o = &f.o;
-    o->interval_s = 1800;
-    o->sl_s = 20;
-    o->agents = -1;
+    logfit_opts_init(o);
     for (int i = 1; i < argc; i++) {
         const char *v;
         int missing = 0, status;
@@ -67,25 +66,8 @@ int cmd_fit(int argc, char **argv)
     }
     if (o->log == NULL) return cli_usage_error("fit", "missing LOG");
     if (o->out == NULL) return cli_usage_error("fit", "--out FITTED.cfg expected");
-    struct diag d;
-    diag_init(&d);
-    if (log_read(o->log, o->map, &f.log, &d) != 0) {
-        diag_print(&d, stderr);
-        diag_fini(&d);
-        return EXIT_USAGE;
-    }
-    diag_fini(&d);
-    if (f.log.n_agents == 0 && o->agents < 0) {
-        fprintf(stderr, "ccsim fit: %s names no agents (columns.agent): give --agents N\n", o->log);
-        log_free(&f.log);
-        return EXIT_USAGE;
-    }
-    logfit_build(&f);
-    int status = logfit_check_window(&f, "fit");
-    if (status != 0) {
-        logfit_free(&f);
-        return status;
-    }
+    int status = logfit_open(&f, "fit", " (columns.agent): give --agents N");
+    if (status != 0) return status;
     struct outfile cfg = {NULL, NULL, NULL}, js = {NULL, NULL, NULL};
     if (outfile_open(&cfg, o->out) != 0) {
         warn("cannot write %s:", o->out);

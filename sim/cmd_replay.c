@@ -34,7 +34,8 @@ static void usage(FILE *out)
             "  --sl-seconds S      service-level threshold (default 20)\n"
             "  --reps N, --seed S  replications (default 10) and seed of the drawn times\n"
             "  --drop-short S      leave handled contacts under S s out of the handle-time fit\n"
-            "  --agents N          agents in every interval, for logs that name none\n"            "  --agents-scale F    multiply the agents counted from the log by F (rounded)\n"
+            "  --agents N          agents in every interval, for logs that name none\n"
+            "  --agents-scale F    multiply the agents counted from the log by F (rounded)\n"
             "  --json FILE         the JSON document of ccsim run ('-': stdout)\n"
             "  --quiet             no report on stdout\n"
             "  -h, --help          this help\n\n"
@@ -47,10 +48,7 @@ int cmd_replay(int argc, char **argv)
     struct fit f;
     memset(&f, 0, sizeof f);
     struct logfit_opts *o = &f.o;
-    o->interval_s = 1800;
-    o->sl_s = 20;
-    o->agents = -1;
-    o->out = "(replay)";
+    logfit_opts_init(o);
     const char *staffing = NULL, *json_path = NULL;
     long reps = 10, seed = 1;
     for (int i = 1; i < argc; i++) {
@@ -76,28 +74,11 @@ int cmd_replay(int argc, char **argv)
         }
     }
     if (o->log == NULL) return cli_usage_error("replay", "missing LOG");
+    int status = logfit_open(&f, "replay", staffing ? NULL : ": give --agents N or --staffing FILE");
+    if (status != 0) return status;
     struct diag d;
     diag_init(&d);
-    if (log_read(o->log, o->map, &f.log, &d) != 0) {
-        diag_print(&d, stderr);
-        diag_fini(&d);
-        return EXIT_USAGE;
-    }
-    if (f.log.n_agents == 0 && o->agents < 0 && staffing == NULL) {
-        fprintf(stderr, "ccsim replay: %s names no agents: give --agents N or --staffing FILE\n", o->log);
-        log_free(&f.log);
-        diag_fini(&d);
-        return EXIT_USAGE;
-    }
-    logfit_build(&f);
-    int bad_window = logfit_check_window(&f, "replay");
-    if (bad_window != 0) {
-        logfit_free(&f);
-        diag_fini(&d);
-        return bad_window;
-    }
     struct model_spec m;
-    int status = EXIT_OK;
     if (replay_load(&f, staffing, reps, seed, &m, &d) != 0) {
         diag_print(&d, stderr);
         diag_fini(&d);

@@ -15,9 +15,9 @@
 #include "logfit.h"
 #include "plot.h"
 #include "replay.h"
+#include "stats.h"
 #include "util.h"
 
-#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,8 +30,6 @@ static const char *const source_keys[N_SRC] = {"log", "fitted", "replay", "erlan
 static const char *const source_labels[N_SRC] = {"log", "fitted model", "replay", "Erlang A"};
 static const char *const quantity_keys[N_Q] = {"abandon_rate", "asa_s"};
 static const char *const day_keys[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-static const char *const day_names[7] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
-                                         "Friday", "Saturday", "Sunday"};
 
 struct estimate {
     double mean, ci95; /* NaN when undefined; ci95 NaN when there is no interval (Erlang A) */
@@ -50,6 +48,7 @@ struct channel_cmp {
 struct validation {
     struct fit f;
     int selected[7]; /* weekday (or type 0 of an undated log) is compared */
+    int *day_selected; /* [log day]: its weekday is selected */
     int n_days;      /* log days selected */
     double min_offered;
     long reps, seed;
@@ -113,11 +112,6 @@ static int parse_days(const char *v, int selected[7])
     }
 }
 
-static double t975(int n)
-{
-    return n > 1 ? gsl_cdf_tdist_Pinv(0.975, n - 1) : (double)NAN;
-}
-
 /* Mean and t interval of the defined values among n. */
 static struct estimate over_replications(const double *v, int n)
 {
@@ -131,7 +125,7 @@ static struct estimate over_replications(const double *v, int n)
         }
     if (m == 0) return (struct estimate){(double)NAN, (double)NAN};
     double mean = s / m, var = m > 1 ? (ss - m * mean * mean) / (m - 1) : (double)NAN;
-    return (struct estimate){mean, m > 1 ? t975(m) * sqrt(var > 0 ? var / m : 0) : (double)NAN};
+    return (struct estimate){mean, m > 1 ? stat_t_quantile(0.95, m) * sqrt(var > 0 ? var / m : 0) : (double)NAN};
 }
 
 /* The log: per interval, pooled ratios over the selected days, each with the delta-method
@@ -152,7 +146,7 @@ static void observe(struct validation *v, int c)
         if (k->outcome == LOG_HANDLED) {
             ans[at]++;
             wait[at] += k->wait_s;
-            if (v->selected[logfit_type_of(f, k->day)] && !isnan(k->handle_s))
+            if (v->day_selected[k->day] && !isnan(k->handle_s))
                 busy[at % K] += k->handle_s;
         }
     }
@@ -160,7 +154,7 @@ static void observe(struct validation *v, int c)
     for (int k = 0; k < K; k++) {
         double agent_s = 0;
         for (int d = 0; d < D; d++)
-            if (v->selected[logfit_type_of(f, d)])
+            if (v->day_selected[d])
                 agent_s += f->ch[c].agents_day[(size_t)d * K + k] * f->o.interval_s;
         cc->agents[k] = agent_s / f->o.interval_s / v->n_days;
         cc->occupancy[k] = agent_s > 0 ? busy[k] / agent_s : (double)NAN;
@@ -170,7 +164,7 @@ static void observe(struct validation *v, int c)
         for (int q = 0; q < N_Q; q++) {
             double x = 0, y = 0;
             for (int d = 0; d < D; d++)
-                if (v->selected[logfit_type_of(f, d)]) {
+                if (v->day_selected[d]) {
                     x += num[q][(size_t)d * K + k];
                     y += den[q][(size_t)d * K + k];
                 }
@@ -181,13 +175,13 @@ static void observe(struct validation *v, int c)
             }
             double r = x / y, ss = 0;
             for (int d = 0; d < D; d++)
-                if (v->selected[logfit_type_of(f, d)]) {
+                if (v->day_selected[d]) {
                     double dev = num[q][(size_t)d * K + k] - r * den[q][(size_t)d * K + k];
                     ss += dev * dev;
                 }
             int n = v->n_days;
             double ybar = y / n;
-            *e = (struct estimate){r, n > 1 ? t975(n) * sqrt(ss / ((double)n * (n - 1))) / ybar : (double)NAN};
+            *e = (struct estimate){r, n > 1 ? stat_t_quantile(0.95, n) * sqrt(ss / ((double)n * (n - 1))) / ybar : (double)NAN};
             if (q == Q_ABANDON) cc->offered[k] = y;
             else cc->answered[k] = y;
         }
@@ -325,10 +319,10 @@ static void selection_text(const struct validation *v, char *buf, size_t cap)
         int end = d;
         while (v->selected[(end + 1) % 7] && (end + 1) % 7 != start)
             end = (end + 1) % 7;
-        at += (size_t)snprintf(buf + at, cap - at, "%s%s", at ? ", " : "", day_names[d]);
+        at += (size_t)snprintf(buf + at, cap - at, "%s%s", at ? ", " : "", logfit_weekday_names[d]);
         if (end != d && at < cap)
             at += (size_t)snprintf(buf + at, cap - at, " %s %s", (end + 6) % 7 == d ? "and" : "to",
-                                   day_names[end]);
+                                   logfit_weekday_names[end]);
     }
 }
 
@@ -486,9 +480,10 @@ static void draw(const struct validation *v, struct plotter *pl)
     const struct fit *f = &v->f;
     size_t cap = (size_t)N_SRC * f->K;
     double *x = xcalloc(cap, sizeof *x), *mean = xcalloc(cap, sizeof *mean), *ci = xcalloc(cap, sizeof *ci);
-    char *series[N_SRC];
+    char *series[N_SRC], days[200];
     for (int src = 0; src < N_SRC; src++)
         series[src] = (char *)source_labels[src];
+    selection_text(v, days, sizeof days);
     for (int c = 0; c < f->log.n_channels; c++)
         for (int q = 0; q < N_Q; q++) {
             const struct channel_cmp *cc = &v->ch[c];
@@ -506,8 +501,7 @@ static void draw(const struct validation *v, struct plotter *pl)
                     n_points[src]++;
                 }
             }
-            char name[64], title[600], days[200];
-            selection_text(v, days, sizeof days);
+            char name[64], title[600];
             snprintf(name, sizeof name, "validate_%s_%d", q == Q_ABANDON ? "abandon" : "asa", c);
             snprintf(title, sizeof title, "%s, %s (%s): the log against the predictions",
                      q == Q_ABANDON ? "abandon rate" : "ASA", f->log.channels[c], days);
@@ -558,7 +552,7 @@ static int run_models(struct validation *v, struct diag *d)
         return -1;
     }
     for (int day = 0; day < f->log.n_days; day++)
-        weight[day] = v->selected[logfit_type_of(f, day)];
+        weight[day] = v->day_selected[day];
     struct sim_trace trace;
     struct sim_trace_call *calls = replay_trace(f, &trace.n);
     trace.calls = calls;
@@ -591,10 +585,7 @@ int cmd_validate(int argc, char **argv)
     struct validation v;
     memset(&v, 0, sizeof v);
     struct logfit_opts *o = &v.f.o;
-    o->interval_s = 1800;
-    o->sl_s = 20;
-    o->agents = -1;
-    o->out = "(validate)";
+    logfit_opts_init(o);
     v.min_offered = 30;
     v.reps = 10;
     v.seed = 1;
@@ -634,22 +625,10 @@ int cmd_validate(int argc, char **argv)
     if (o->log == NULL) return cli_usage_error("validate", "missing LOG");
     if (csv_path != NULL && json_path != NULL && strcmp(csv_path, "-") == 0 && strcmp(json_path, "-") == 0)
         return cli_usage_error("validate", "--csv and --json cannot both be stdout");
+    int status = logfit_open(&v.f, "validate", ": give --agents N");
+    if (status != 0) return status;
     struct diag d;
     diag_init(&d);
-    int status = EXIT_OK;
-    if (log_read(o->log, o->map, &v.f.log, &d) != 0) {
-        diag_print(&d, stderr);
-        diag_fini(&d);
-        return EXIT_USAGE;
-    }
-    if (v.f.log.n_agents == 0 && o->agents < 0) {
-        fprintf(stderr, "ccsim validate: %s names no agents: give --agents N\n", o->log);
-        log_free(&v.f.log);
-        diag_fini(&d);
-        return EXIT_USAGE;
-    }
-    logfit_build(&v.f);
-    if ((status = logfit_check_window(&v.f, "validate")) != 0) goto done;
     if (days != NULL && v.f.n_types == 1) {
         status = cli_usage_error("validate", "--days: %s has no dates, so no weekdays", o->log);
         goto done;
@@ -657,8 +636,11 @@ int cmd_validate(int argc, char **argv)
     if (days == NULL)
         for (int t = 0; t < 7; t++)
             v.selected[t] = 1;
-    for (int day = 0; day < v.f.log.n_days; day++)
-        v.n_days += v.selected[logfit_type_of(&v.f, day)];
+    v.day_selected = xcalloc((size_t)v.f.log.n_days, sizeof *v.day_selected);
+    for (int day = 0; day < v.f.log.n_days; day++) {
+        v.day_selected[day] = v.selected[logfit_type_of(&v.f, day)];
+        v.n_days += v.day_selected[day];
+    }
     if (v.n_days == 0) {
         status = cli_usage_error("validate", "--days: the log has no such day");
         goto done;
@@ -707,6 +689,7 @@ done:
         free(v.ch[c].e);
     }
     free(v.ch);
+    free(v.day_selected);
     diag_fini(&d);
     logfit_free(&v.f);
     return status;

@@ -81,7 +81,6 @@ static void clear_numbers(struct fit_result *r)
     r->ok = 0;
     for (int i = 0; i < 2; i++) {
         r->p[i] = r->se[i] = nan;
-        r->cov[i][0] = r->cov[i][1] = nan;
     }
     r->loglik = r->aic = r->ks = nan;
 }
@@ -111,32 +110,25 @@ static int finish(struct fit_result *r)
     return 0;
 }
 
-/* Covariance of p (already set) from the observed information `info` of the natural
+/* Standard errors of p (already set) from the observed information `info` of the natural
  * parameters theta, its determinant det passed in so a caller with a cancellation-free form can
- * use it, and the relative Jacobian rjac[i][j] = d ln p_i / d theta_j: p_i p_j (rjac info^-1
- * rjac^T)_ij.  Relative, with theta holding log-scales, so a sample in units of 1e-270 s or
+ * use it, and the relative Jacobian rjac[i][j] = d ln p_i / d theta_j: se_i = p_i sqrt((rjac
+ * info^-1 rjac^T)_ii).  Relative, with theta holding log-scales, so a sample in units of 1e-270 s or
  * 1e270 s keeps its standard errors in range.  Returns -1 when info is not positive definite
  * (not a strict maximum, or an estimate at the edge of what doubles hold). */
-static int delta_cov(const double info[2][2], double det, const double rjac[2][2],
+static int delta_se(const double info[2][2], double det, const double rjac[2][2],
                      struct fit_result *r)
 {
     if (!(info[0][0] > 0 && info[1][1] > 0 && det > 0 && isfinite(det))) return -1;
     const double c[2][2] = {{info[1][1] / det, -info[0][1] / det},
                             {-info[1][0] / det, info[0][0] / det}};
-    double rel[2][2];
-    for (int i = 0; i < 2; i++)
-        for (int j = 0; j < 2; j++) {
-            double s = 0;
-            for (int a = 0; a < 2; a++)
-                for (int b = 0; b < 2; b++)
-                    s += rjac[i][a] * c[a][b] * rjac[j][b];
-            rel[i][j] = s;
-        }
     for (int i = 0; i < 2; i++) {
-        if (!(rel[i][i] >= 0) || !isfinite(rel[i][i])) return -1;
-        r->se[i] = r->p[i] * sqrt(rel[i][i]);
-        for (int j = 0; j < 2; j++)
-            r->cov[i][j] = r->p[i] * rel[i][j] * r->p[j];
+        double rel = 0; /* relative variance of p_i */
+        for (int a = 0; a < 2; a++)
+            for (int b = 0; b < 2; b++)
+                rel += rjac[i][a] * c[a][b] * rjac[i][b];
+        if (!(rel >= 0) || !isfinite(rel)) return -1;
+        r->se[i] = r->p[i] * sqrt(rel);
     }
     return 0;
 }
@@ -263,7 +255,6 @@ static int fit_exponential(double d, double total, struct fit_result *r)
     double m = total / d;
     r->p[0] = m;
     r->se[0] = m / sqrt(d); /* information d / m^2 */
-    r->cov[0][0] = r->se[0] * r->se[0];
     r->loglik = -d * log(m) - d; /* -d ln m - total / m */
     return finish(r);
 }
@@ -297,7 +288,7 @@ static int fit_lognormal_complete(const double *x, size_t n, struct fit_result *
     double rjac[2][2];
     lognormal_params(mu, sigma, r, rjac);
     const double info[2][2] = {{dn / (sigma * sigma), 0}, {0, 2 * dn / (sigma * sigma)}};
-    if (delta_cov(info, info[0][0] * info[1][1], rjac, r) != 0) return -1;
+    if (delta_se(info, info[0][0] * info[1][1], rjac, r) != 0) return -1;
     r->loglik = -sum - dn * (log(sigma) + LN_2PI / 2 + 0.5);
     return finish(r);
 }
@@ -311,7 +302,7 @@ static int gamma_result(double k, double m, double dn, struct fit_result *r)
     r->p[1] = 1 / sqrt(k);
     const double info[2][2] = {{dn * (gsl_sf_psi_1(k) - 1 / k), 0}, {0, dn * k}};
     const double rjac[2][2] = {{0, 1}, {-0.5 / k, 0}};
-    return delta_cov(info, info[0][0] * info[1][1], rjac, r);
+    return delta_se(info, info[0][0] * info[1][1], rjac, r);
 }
 
 /* Shape from ln k - psi(k) = s with s = -mean ln(x / mean), each term log1p of the relative
@@ -412,7 +403,7 @@ static int fit_weibull(const struct cens *c, struct fit_result *r)
         r->p[1] = k;
         /* ln mean = ln lambda + ln Gamma(1 + 1/k) */
         const double rjac[2][2] = {{-gsl_sf_psi(1 + 1 / k) / (k * k), 1}, {1 / k, 0}};
-        status = delta_cov(info, det, rjac, r);
+        status = delta_se(info, det, rjac, r);
         r->loglik = dd * log(k) - dd * k * log_lambda + (k - 1) * c->sum_log_e - sz;
     }
     free(l);
@@ -664,7 +655,7 @@ static int fit_lognormal_censored(const struct cens *c, struct fit_result *r)
     lognormal_params(v[0], sigma, r, rjac);
     rjac[0][1] *= sigma; /* d / d ln sigma = sigma d / d sigma */
     rjac[1][1] *= sigma;
-    if (delta_cov(info, info[0][0] * info[1][1] - info[0][1] * info[1][0], rjac, r) != 0) return -1;
+    if (delta_se(info, info[0][0] * info[1][1] - info[0][1] * info[1][0], rjac, r) != 0) return -1;
     return finish(r);
 }
 
@@ -683,7 +674,7 @@ static int fit_gamma_censored(const struct cens *c, struct fit_result *r)
     r->p[0] = exp(v[1]);
     r->p[1] = exp(-v[0] / 2);
     const double rjac[2][2] = {{0, 1}, {-0.5, 0}};
-    if (delta_cov(info, info[0][0] * info[1][1] - info[0][1] * info[1][0], rjac, r) != 0) return -1;
+    if (delta_se(info, info[0][0] * info[1][1] - info[0][1] * info[1][0], rjac, r) != 0) return -1;
     return finish(r);
 }
 

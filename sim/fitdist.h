@@ -28,8 +28,6 @@ struct fit_result {
                        * weibull {mean_s, shape} (p[1] NaN for exponential) */
     double se[2];     /* standard errors of p: observed Fisher information at the estimate,
                        * carried to this parametrisation by the delta method */
-    double cov[2][2]; /* covariance of the estimates of p (se[i]^2 on the diagonal; NaN
-                       * where p[1] is) */
     double loglik;    /* maximised log-likelihood (densities in 1/s) */
     double aic;       /* 2 n_params - 2 loglik */
     double ks;        /* Kolmogorov-Smirnov sup |F_n - F| (complete data; NaN when censored) */

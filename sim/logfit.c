@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "json.h"
 #include "plot.h"
+#include "stats.h"
 #include "util.h"
 
 #include <gsl/gsl_cdf.h>
@@ -22,7 +23,7 @@
 
 static const enum fit_family patience_families[N_PATIENCE] = {FIT_EXPONENTIAL, FIT_WEIBULL,
                                                               FIT_LOGNORMAL};
-static const char *const weekday_names[7] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+const char *const logfit_weekday_names[7] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                              "Friday", "Saturday", "Sunday"};
 
 
@@ -54,16 +55,11 @@ static void window(struct fit *f)
     }
     if (lo > hi) lo = hi = 0;
     /* A dated log's times are clock times; a --log file's start at its day's start (--start). */
-    f->k0 = f->log.first_weekday < 0 && strcmp(f->log.format, "ccsim --log") == 0
+    f->k0 = f->log.first_weekday < 0 && f->log.native
                 ? 0
                 : (int)floor(lo / f->o.interval_s);
     int k1 = (int)floor(hi / f->o.interval_s) + 1;
     f->K = k1 - f->k0 > 0 ? k1 - f->k0 : 1;
-}
-
-static double t_quantile(int n)
-{
-    return n > 1 ? gsl_cdf_tdist_Pinv(0.975, n - 1) : (double)NAN;
 }
 
 /* Arrivals, dispersion, busyness and the log's own metrics of channel ch. */
@@ -136,7 +132,7 @@ static void fit_arrivals(struct fit *f, int ch, struct channel_fit *cf)
                 cf->obs_n[o] = n;
                 cf->obs_mean[o] = n > 0 ? s / n : (double)NAN;
                 double var = n > 1 ? (ss - s * s / n) / (n - 1) : (double)NAN;
-                cf->obs_ci[o] = n > 1 ? t_quantile(n) * sqrt(var > 0 ? var : 0) / sqrt(n) : (double)NAN;
+                cf->obs_ci[o] = n > 1 ? stat_t_quantile(0.95, n) * sqrt(var > 0 ? var : 0) / sqrt(n) : (double)NAN;
             }
         }
     }
@@ -315,7 +311,7 @@ static void list_by_type(FILE *o, const struct fit *f, const double *v, const in
                 fprintf(o, "%s%d", k ? ", " : " ", iv[(size_t)t * K + k]);
         }
         fprintf(o, " ]%s%s", T > 1 && t + 1 < T ? "," : "", T > 1 ? "  # " : "");
-        if (T > 1) fprintf(o, "%s\n", weekday_names[t]);
+        if (T > 1) fprintf(o, "%s\n", logfit_weekday_names[t]);
     }
     if (T > 1) fprintf(o, "    )");
 }
@@ -695,6 +691,36 @@ void logfit_free(struct fit *f)
     free(f->seg_abandoned);
     free(f->seg_config);
     log_free(&f->log);
+    struct logfit_opts o = f->o; /* freed twice is freed once: the callers' exits share it */
+    memset(f, 0, sizeof *f);
+    f->o = o;
+}
+
+void logfit_opts_init(struct logfit_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->interval_s = 1800;
+    o->sl_s = 20;
+    o->agents = -1;
+}
+
+int logfit_open(struct fit *f, const char *cmd, const char *no_agents)
+{
+    struct diag d;
+    diag_init(&d);
+    int rc = log_read(f->o.log, f->o.map, &f->log, &d);
+    if (rc != 0) diag_print(&d, stderr);
+    diag_fini(&d);
+    if (rc != 0) return EXIT_USAGE;
+    if (no_agents != NULL && f->log.n_agents == 0 && f->o.agents < 0) {
+        fprintf(stderr, "ccsim %s: %s names no agents%s\n", cmd, f->o.log, no_agents);
+        logfit_free(f);
+        return EXIT_USAGE;
+    }
+    logfit_build(f);
+    int status = logfit_check_window(f, cmd);
+    if (status != 0) logfit_free(f);
+    return status;
 }
 
 
@@ -816,15 +842,16 @@ int logfit_flag(int argc, char **argv, int *i, const char *cmd, struct logfit_op
 
 int logfit_check_window(const struct fit *f, const char *cmd)
 {
-    if (f->o.start_s != 0 && strcmp(f->log.format, "ccsim --log") != 0) {
+    if (f->o.start_s != 0 && !f->log.native) {
         fprintf(stderr, "ccsim %s: --start is for --log files; %s has clock times\n", cmd, f->o.log);
         return EXIT_USAGE;
     }
     double end = f->o.start_s + (f->k0 + f->K) * f->o.interval_s;
     if (end > 86400 + 1e-9) {
-        fprintf(stderr, "ccsim %s: %s: the day runs past midnight (from %02d:%02d, %d intervals of %g min)\n",
-                cmd, f->o.log, (int)(f->o.start_s / 3600), (int)fmod(f->o.start_s / 60, 60), f->K,
-                f->o.interval_s / 60);
+        char from[16];
+        logfit_hhmm(f->o.start_s, from, sizeof from);
+        fprintf(stderr, "ccsim %s: %s: the day runs past midnight (from %s, %d intervals of %g min)\n",
+                cmd, f->o.log, from, f->K, f->o.interval_s / 60);
         return EXIT_USAGE;
     }
     return 0;

@@ -62,11 +62,20 @@ enum { OBS_ABANDON, OBS_ASA, OBS_SL, N_OBS };
  * past a value).  Returns 0, or the usage error's exit status after printing it. */
 int logfit_flag(int argc, char **argv, int *i, const char *cmd, struct logfit_opts *o);
 
+/* The defaults of the options fit, replay and validate share. */
+void logfit_opts_init(struct logfit_opts *o);
+/* Reads f->o.log, builds the fit and checks its window; with no_agents set, a log that names no
+ * agents (and no --agents) is refused with "ccsim CMD: LOG names no agents" and no_agents after
+ * it.  Returns 0, or the exit status after saying why (f is then freed). */
+int logfit_open(struct fit *f, const char *cmd, const char *no_agents);
+/* The weekdays' names, Monday first. */
+extern const char *const logfit_weekday_names[7];
+
 void logfit_build(struct fit *f);
 /* After logfit_build: 0, or EXIT_USAGE after saying why the window cannot be a config's day
  * (--start on a dated log; a day past midnight). */
 int logfit_check_window(const struct fit *f, const char *cmd);
-void logfit_free(struct fit *f);
+void logfit_free(struct fit *f); /* leaves f->o and an empty fit: may be called again */
 /* Day type of a log day (0 Monday to 6 Sunday, or 0 for an undated log). */
 int logfit_type_of(const struct fit *f, int day);
 /* Interval of the fitted window for a time of day (clamped to the window). */

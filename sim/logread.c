@@ -591,7 +591,6 @@ struct reader {
     int need; /* fields a row must have; -1 until the first row */
     size_t cap;
     long *day_key; /* per contact: days since 1970, or replication x span + day of a native log */
-    int *agent_day; /* scratch */
     struct names channels, agents, segments;
 };
 
@@ -964,6 +963,7 @@ int log_read(const char *path, const char *map_path, struct log_data *out, struc
     if (rd.errors == 0) {
         if (out->n_channels == 0) add_string(&out->channels, &out->n_channels, "all");
         out->format = xstrdup(map_path ? map_path : "ccsim --log");
+        out->native = mp.native;
     }
     free(rd.day_key);
     free(rd.channels.slots);

@@ -45,6 +45,7 @@ struct log_data {
     int n_days;          /* days spanned, from the first to the last */
     int first_weekday;   /* weekday of day 0, 0 Monday to 6 Sunday; -1 when the log has no dates */
     size_t dropped;      /* rows the mapping's drop rules removed */
+    int native;          /* a --log CSV: times from the day's start, days by replication */
     char *format;        /* "ccsim --log" or the mapping file's path; owned */
 };
 
