@@ -255,7 +255,7 @@ int cmd_schedule(int argc, char **argv)
             for (int i = 0; i < nt; i++) {
                 json_begin_object(&j, NULL);
                 json_int(&j, "day", i / m.n_intervals);
-                json_number(&j, "start_s", m.day_start_s + (i % m.n_intervals) * m.interval_s);
+                json_number(&j, "start_s", model_interval_clock_s(&m, i));
                 json_stat(&j, "service_level",
                           summary(r, results_interval_scope(&m, i, c), MET_SL));
                 json_stat(&j, "abandon_rate",

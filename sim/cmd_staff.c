@@ -49,7 +49,7 @@ static void usage(FILE *out)
 
 static void interval_label(char *buf, size_t cap, const struct model_spec *m, int i)
 {
-    int mins = (int)lround((m->day_start_s + (i % m->n_intervals) * m->interval_s) / 60);
+    int mins = (int)lround(model_interval_clock_s(m, i) / 60);
     if (m->mode != MODE_DAY)
         snprintf(buf, cap, "steady");
     else if (m->n_days > 1)
@@ -84,7 +84,7 @@ static void plot_requirement(const char *dir, const struct model_spec *m, const 
             int at = s * nt + i, day = i / m->n_intervals; /* whole days before interval i */
             x[at] =
                 m->mode == MODE_DAY
-                    ? (m->day_start_s + (i % m->n_intervals) * m->interval_s) / 3600 + 24.0 * day
+                    ? model_interval_clock_s(m, i) / 3600 + 24.0 * day
                     : i;
             if (s > 0) {
                 y[at] = agents[(size_t)i * m->n_groups + s - 1];
@@ -293,7 +293,7 @@ int cmd_staff(int argc, char **argv)
             json_begin_object(&j, NULL);
             json_int(&j, "day", m.mode == MODE_DAY ? i / m.n_intervals : 0);
             json_number(&j, "start_s",
-                        m.mode == MODE_DAY ? m.day_start_s + (i % m.n_intervals) * m.interval_s
+                        m.mode == MODE_DAY ? model_interval_clock_s(&m, i)
                                            : 0);
             json_begin_object(&j, "groups");
             for (int g = 0; g < m.n_groups; g++)
@@ -332,7 +332,7 @@ int cmd_staff(int argc, char **argv)
                 const char *clock = strrchr(label, ' ') ? strrchr(label, ' ') + 1 : label;
                 fprintf(cf.f, "%d,%s,%.17g,", m.mode == MODE_DAY ? i / m.n_intervals : 0,
                         m.mode == MODE_DAY ? clock : "",
-                        m.mode == MODE_DAY ? m.day_start_s + (i % m.n_intervals) * m.interval_s
+                        m.mode == MODE_DAY ? model_interval_clock_s(&m, i)
                                            : 0);
                 csv_quoted(cf.f, m.groups[g].name);
                 fprintf(cf.f, ",%d\n", agents[(size_t)i * m.n_groups + g]);

@@ -308,6 +308,9 @@ static FILE *checkpoint_open(const char *path, const struct sweep *sw, int resum
             return NULL;
         }
         keep = ftell(f);
+        /* The file's size, so that a length beyond it is a torn record, not an allocation. */
+        long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+        if (size < 0 || fseek(f, keep, SEEK_SET) != 0) size = -1;
         unsigned long long pt, n, crc;
         const char *s;
         while (fgets(line, sizeof line, f) != NULL && strncmp(line, "point ", 6) == 0 &&
@@ -315,12 +318,8 @@ static FILE *checkpoint_open(const char *path, const struct sweep *sw, int resum
                read_field(&s, 16, '\n', &crc) == 0 && pt < (unsigned long long)sw->n_points &&
                n <= SIZE_MAX) {
             size_t len = (size_t)n;
-            /* A length beyond the file is a torn record, not an allocation to attempt. */
             long at = ftell(f);
-            if (fseek(f, 0, SEEK_END) != 0) break;
-            long size = ftell(f);
-            if (at < 0 || size < at || len > (size_t)(size - at) || fseek(f, at, SEEK_SET) != 0)
-                break;
+            if (at < 0 || size < at || len > (size_t)(size - at)) break;
             char *buf = xmalloc(len + 1);
             int ok = fread(buf, 1, len, f) == len &&
                      crc32(crc32(0L, Z_NULL, 0), (const Bytef *)buf, (uInt)len) == crc;

@@ -1542,8 +1542,7 @@ static void load_shift_templates(struct loader *L, const config_setting_t *gs, s
 static double clock_s(const char *s)
 {
     int h, m;
-    if (scan_int(&s, &h) != 0 || *s++ != ':' || scan_int(&s, &m) != 0 || *s != '\0' || h < 0 ||
-        h > 24 || m < 0 || m > 59 || (h == 24 && m != 0))
+    if (scan_clock(s, &h, &m) != 0 || h < 0 || h > 24 || m < 0 || m > 59 || (h == 24 && m != 0))
         return -1;
     return h * 3600.0 + m * 60.0;
 }

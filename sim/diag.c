@@ -3,6 +3,7 @@
 
 #include "util.h"
 
+#include <libconfig.h>
 #include <stdarg.h>
 #include <stdlib.h>
 
@@ -44,4 +45,14 @@ void diag_print(const struct diag *d, FILE *out)
 {
     for (int i = 0; i < d->n; i++)
         fprintf(out, "%s\n", d->msgs[i]);
+}
+
+int diag_read_config(config_t *c, const char *path, const char *io_message, struct diag *d)
+{
+    config_init(c);
+    if (config_read_file(c, path)) return 0;
+    diag_add(d, config_error_file(c) ? config_error_file(c) : path, config_error_line(c), "%s",
+             config_error_type(c) == CONFIG_ERR_FILE_IO ? io_message : config_error_text(c));
+    config_destroy(c);
+    return -1;
 }

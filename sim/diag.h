@@ -18,4 +18,9 @@ void diag_add(struct diag *d, const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void diag_print(const struct diag *d, FILE *out);
 
+struct config_t; /* libconfig's */
+/* config_init and config_read_file on path.  Returns 0, or -1 with the problem in d (a syntax
+ * error at its file and line; io_message at path when the file cannot be read) and c destroyed. */
+int diag_read_config(struct config_t *c, const char *path, const char *io_message, struct diag *d);
+
 #endif

@@ -54,8 +54,7 @@ static int split_fields(char *line, char **fields, int cap)
 static double parse_clock(const char *s)
 {
     int h, m;
-    if (scan_int(&s, &h) != 0 || *s++ != ':' || scan_int(&s, &m) != 0 || *s != '\0' || h < 0 ||
-        h > 24 || m < 0 || m > 59)
+    if (scan_clock(s, &h, &m) != 0 || h < 0 || h > 24 || m < 0 || m > 59)
         return -1;
     return h * 3600.0 + m * 60.0;
 }

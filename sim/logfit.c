@@ -810,10 +810,8 @@ int logfit_flag(int argc, char **argv, int *i, const char *cmd, struct logfit_op
             return cli_usage_error(cmd, "--interval-min: minutes dividing a day expected, got '%s'", v);
         o->interval_s = x * 60;
     } else if (!missing && (v = cli_flag_value(argc, argv, i, "--start", &missing)) != NULL) {
-        const char *p = v;
         int h, m;
-        if (scan_int(&p, &h) != 0 || *p++ != ':' || scan_int(&p, &m) != 0 || *p != '\0' || h < 0 ||
-            h > 23 || m < 0 || m > 59)
+        if (scan_clock(v, &h, &m) != 0 || h < 0 || h > 23 || m < 0 || m > 59)
             return cli_usage_error(cmd, "--start: HH:MM expected, got '%s'", v);
         o->start_s = 3600.0 * h + 60.0 * m;
     } else if (!missing && (v = cli_flag_value(argc, argv, i, "--sl-seconds", &missing)) != NULL) {

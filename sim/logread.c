@@ -270,14 +270,7 @@ static int read_mapping(const char *path, struct mapping *mp, struct diag *d)
     mp->sep = ',';
     mp->header = 1;
     config_t cf;
-    config_init(&cf);
-    if (!config_read_file(&cf, path)) {
-        diag_add(d, config_error_file(&cf) ? config_error_file(&cf) : path, config_error_line(&cf),
-                 "%s", config_error_type(&cf) == CONFIG_ERR_FILE_IO ? "cannot read the mapping file"
-                                                                    : config_error_text(&cf));
-        config_destroy(&cf);
-        return -1;
-    }
+    if (diag_read_config(&cf, path, "cannot read the mapping file", d) != 0) return -1;
     const config_setting_t *root = config_root_setting(&cf);
     int rc = 0;
     const config_setting_t *cols = NULL;

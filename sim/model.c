@@ -329,7 +329,7 @@ void tally_metrics(const struct tally *t, enum channel_kind kind, double *v)
 void model_shift_peaks(const struct model_spec *m, struct group_spec *gr)
 {
     for (int i = 0; i < model_total_intervals(m); i++) {
-        double lo = m->day_start_s + (i % m->n_intervals) * m->interval_s, hi = lo + m->interval_s;
+        double lo = model_interval_clock_s(m, i), hi = lo + m->interval_s;
         int n = 0;
         for (int k = 0; k < gr->n_shifts; k++) {
             const struct shift_spec *sp = &gr->shifts[k];

@@ -328,6 +328,13 @@ static inline int model_total_intervals(const struct model_spec *m)
     return m->n_intervals * m->n_days;
 }
 
+/* The clock time (s after midnight) at which interval i of the horizon starts, days laid end to
+ * end. */
+static inline double model_interval_clock_s(const struct model_spec *m, int i)
+{
+    return m->day_start_s + (i % m->n_intervals) * m->interval_s;
+}
+
 void model_spec_free(struct model_spec *m);
 
 /* Sets gr->agents to the most agents gr's shifts put on the floor during each interval (breaks

@@ -184,7 +184,7 @@ static void put_num(FILE *f, double v)
 static void put_interval(FILE *f, const struct model_spec *m, int i)
 {
     char label[32];
-    int mins = (int)lround((m->day_start_s + (i % m->n_intervals) * m->interval_s) / 60);
+    int mins = (int)lround(model_interval_clock_s(m, i) / 60);
     if (m->n_days > 1)
         snprintf(label, sizeof label, "d%d %02d:%02d", i / m->n_intervals + 1, mins / 60 % 100,
                  mins % 60);

@@ -62,7 +62,7 @@ static void json_groups(struct json *j, const struct model_spec *m, const struct
             int scope = results_group_scope(m, g, 1 + i);
             json_begin_object(j, NULL);
             json_int(j, "day", i / m->n_intervals);
-            json_number(j, "start_s", m->day_start_s + (i % m->n_intervals) * m->interval_s);
+            json_number(j, "start_s", model_interval_clock_s(m, i));
             json_summary(j, "scheduled_agents", &r->summary[scope * MET_N + MET_SCHEDULED_AGENTS]);
             json_summary(j, "staffed_agents", &r->summary[scope * MET_N + MET_STAFFED_AGENTS]);
             json_summary(j, "occupancy", &r->summary[scope * MET_N + MET_OCCUPANCY]);
@@ -167,7 +167,7 @@ void report_json(FILE *out, const struct report_meta *meta, const struct model_s
         for (int i = 0; i < model_total_intervals(m); i++) {
             json_begin_object(&j, NULL);
             json_int(&j, "day", i / m->n_intervals);
-            json_number(&j, "start_s", m->day_start_s + (i % m->n_intervals) * m->interval_s);
+            json_number(&j, "start_s", model_interval_clock_s(m, i));
             json_begin_object(&j, "channels");
             for (int c = 0; c < m->n_channels; c++)
                 json_metrics(&j, m->channels[c].name, r, results_interval_scope(m, i, c),
@@ -257,7 +257,7 @@ static int csv_file(const char *dir, const char *name, const struct model_spec *
         csv_header(o.f, "day,interval,start_s,channel");
         for (int i = 0; i < model_total_intervals(m) && m->mode == MODE_DAY; i++)
             for (int c = 0; c <= m->n_channels; c++) {
-                double start = m->day_start_s + (i % m->n_intervals) * m->interval_s;
+                double start = model_interval_clock_s(m, i);
                 int mins = (int)lround(start / 60);
                 fprintf(o.f, "%d,%02d:%02d,%.17g,", i / m->n_intervals, mins / 60, mins % 60,
                         start);
@@ -577,7 +577,7 @@ void report_text(FILE *out, const struct report_meta *meta, const struct model_s
             header_row(out, "start");
             for (int i = 0; i < model_total_intervals(m); i++) {
                 char label[24];
-                int mins = (int)lround((m->day_start_s + (i % m->n_intervals) * m->interval_s) / 60);
+                int mins = (int)lround(model_interval_clock_s(m, i) / 60);
                 if (m->n_days > 1)
                     snprintf(label, sizeof label, "day %d %02d:%02d", i / m->n_intervals + 1,
                              mins / 60 % 100, mins % 60);

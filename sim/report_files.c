@@ -153,7 +153,7 @@ static int put_png_uri(FILE *out, const char *path)
 
 static void interval_label(char *buf, size_t cap, const struct model_spec *m, int i)
 {
-    int mins = (int)lround((m->day_start_s + (i % m->n_intervals) * m->interval_s) / 60);
+    int mins = (int)lround(model_interval_clock_s(m, i) / 60);
     if (m->n_days > 1)
         snprintf(buf, cap, "day %d %02d:%02d", i / m->n_intervals + 1, mins / 60 % 100, mins % 60);
     else

@@ -322,7 +322,7 @@ static void write_json(FILE *f, const struct model_spec *m, const struct staff_t
                 json_int(&j, "day", m->mode == MODE_DAY ? i / m->n_intervals : 0);
                 json_number(&j, "start_s",
                             m->mode == MODE_DAY
-                                ? m->day_start_s + (i % m->n_intervals) * m->interval_s
+                                ? model_interval_clock_s(m, i)
                                 : 0);
                 json_begin_object(&j, "groups");
                 for (int g = 0; g < m->n_groups; g++)
@@ -390,7 +390,7 @@ static void write_plots(const char *dir, const struct model_spec *m,
             cost[n] = out[s].cost;
             for (int i = 0; i < nt; i++) {
                 int k = n * nt + i, day = i / m->n_intervals; /* whole days before interval i */
-                x[k] = (m->day_start_s + (i % m->n_intervals) * m->interval_s) / 3600 + 24.0 * day;
+                x[k] = model_interval_clock_s(m, i) / 3600 + 24.0 * day;
                 if (pass == 0) {
                     y[k] = 0;
                     for (int g = 0; g < m->n_groups; g++)

@@ -54,14 +54,12 @@ static int name_index(const char *name, const char *const *names, int n)
 double state_parse_time(const char *text, const struct model_spec *m)
 {
     int day = 1, h, min;
-    const char *p = text;
-    if (scan_int(&p, &h) != 0) return -1;
-    if (*p == '/') { /* "D/HH:MM": what was read is the day */
-        day = h;
+    const char *p = text, *slash = strchr(text, '/');
+    if (slash != NULL) { /* "D/HH:MM" */
+        if (scan_int(&p, &day) != 0 || p != slash) return -1;
         p++;
-        if (scan_int(&p, &h) != 0) return -1;
     }
-    if (*p++ != ':' || scan_int(&p, &min) != 0 || *p != '\0') return -1;
+    if (scan_clock(p, &h, &min) != 0) return -1;
     if (day < 1 || day > m->n_days || h < 0 || h > 23 || min < 0 || min > 59) return -1;
     double clock = h * 3600.0 + min * 60.0;
     if (clock < m->day_start_s || clock >= m->day_start_s + m->n_intervals * m->interval_s)

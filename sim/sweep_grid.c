@@ -64,17 +64,16 @@ int sweep_grid_parse(const char *arg, struct axis *a)
     return a->n > 0 ? 0 : -1;
 }
 
+static double number_value(const config_setting_t *s)
+{
+    return config_setting_type(s) == CONFIG_TYPE_FLOAT ? config_setting_get_float(s)
+                                                       : (double)config_setting_get_int64(s);
+}
+
 int sweep_grid_load(const char *path, struct axis **axes, int *n_axes, struct diag *d)
 {
     config_t c;
-    config_init(&c);
-    if (!config_read_file(&c, path)) {
-        diag_add(d, config_error_file(&c) ? config_error_file(&c) : path, config_error_line(&c),
-                 "%s", config_error_type(&c) == CONFIG_ERR_FILE_IO ? "cannot read the sweep file"
-                                                                  : config_error_text(&c));
-        config_destroy(&c);
-        return -1;
-    }
+    if (diag_read_config(&c, path, "cannot read the sweep file", d) != 0) return -1;
     const config_setting_t *grid = config_lookup(&c, "grid");
     int rc = 0;
     if (grid == NULL || !config_setting_is_list(grid) || config_setting_length(grid) == 0) {
@@ -96,7 +95,6 @@ int sweep_grid_load(const char *path, struct axis **axes, int *n_axes, struct di
         memset(a, 0, sizeof *a);
         a->key = xstrdup(key);
         const config_setting_t *values = config_setting_get_member(e, "values");
-        double from, to, step;
         if (values != NULL && config_setting_is_aggregate(values)) {
             for (int k = 0; k < config_setting_length(values); k++) {
                 const config_setting_t *v = config_setting_get_elem(values, (unsigned)k);
@@ -116,8 +114,7 @@ int sweep_grid_load(const char *path, struct axis **axes, int *n_axes, struct di
                     snprintf(buf, sizeof buf, "%lld", config_setting_get_int64(v));
                 axis_add(a, buf);
             }
-        } else if (config_setting_lookup_float(e, "from", &from) + 0 >= 0 &&
-                   config_setting_get_member(e, "from") != NULL) {
+        } else if (config_setting_get_member(e, "from") != NULL) {
             const config_setting_t *f = config_setting_get_member(e, "from"),
                                    *t = config_setting_get_member(e, "to"),
                                    *s = config_setting_get_member(e, "step");
@@ -131,13 +128,7 @@ int sweep_grid_load(const char *path, struct axis **axes, int *n_axes, struct di
                 rc = -1;
                 break;
             }
-            from = config_setting_type(f) == CONFIG_TYPE_FLOAT ? config_setting_get_float(f)
-                                                               : (double)config_setting_get_int64(f);
-            to = config_setting_type(t) == CONFIG_TYPE_FLOAT ? config_setting_get_float(t)
-                                                             : (double)config_setting_get_int64(t);
-            step = config_setting_type(s) == CONFIG_TYPE_FLOAT ? config_setting_get_float(s)
-                                                               : (double)config_setting_get_int64(s);
-            if (axis_range(a, from, to, step) != 0) {
+            if (axis_range(a, number_value(f), number_value(t), number_value(s)) != 0) {
                 diag_add(d, path, line, "grid.[%d]: from <= to and step > 0 expected", i);
                 rc = -1;
             }

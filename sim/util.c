@@ -63,6 +63,11 @@ int scan_double(const char **s, double *out)
     return 0;
 }
 
+int scan_clock(const char *s, int *h, int *m)
+{
+    return scan_int(&s, h) != 0 || *s++ != ':' || scan_int(&s, m) != 0 || *s != '\0' ? -1 : 0;
+}
+
 static void vreport(const char *fmt, va_list ap, int saved_errno)
     __attribute__((format(printf, 1, 0)));
 

@@ -24,6 +24,9 @@ char *xstrdup(const char *s);
  * the check for what follows to the caller. */
 int scan_int(const char **s, int *out);
 int scan_double(const char **s, double *out);
+/* "H:M" to the end of s, each part as scan_int reads it, into *h and *m: 0, or -1 when s has
+ * another form.  Callers check the ranges, which differ (24:00 may end a day). */
+int scan_clock(const char *s, int *h, int *m);
 
 /* The test hook CCSIM_FAULT=KIND<mark>K (docs/batch.md; KIND kill, int or term, mark such as
  * "-after-record:"): the signal to raise, with K in *k, or 0 when the variable is unset or does

@@ -51,9 +51,21 @@ static void test_scan_double(void)
     CHECK(scan_double(&p, &v) == -1 && p == s && v == 1.25, "overflow is out of range");
 }
 
+static void test_scan_clock(void)
+{
+    int h = -1, m = -1;
+    CHECK(scan_clock("08:30", &h, &m) == 0 && h == 8 && m == 30, "scan_clock reads 08:30");
+    CHECK(scan_clock("24:00", &h, &m) == 0 && h == 24 && m == 0, "24:00 is left to the caller's range");
+    CHECK(scan_clock("8:5", &h, &m) == 0 && h == 8 && m == 5, "one digit each, as scan_int reads them");
+    CHECK(scan_clock("08:30x", &h, &m) == -1, "something after the minutes: -1");
+    CHECK(scan_clock("0830", &h, &m) == -1 && scan_clock("08:", &h, &m) == -1 && scan_clock(":30", &h, &m) == -1,
+          "no colon, or a part missing: -1");
+}
+
 int main(void)
 {
     test_scan_int();
     test_scan_double();
+    test_scan_clock();
     return check_summary();
 }
