@@ -6,6 +6,8 @@
 # Usage: bench/multiskill.sh BINARY AGENTS CONTACTS.  Prints one JSON line and one readable line.
 set -eu
 bin=$1 agents=$2 contacts=$3
+cd "$(dirname "$0")/.."
+. bench/lib.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 per_group=$((agents / 40))
@@ -37,7 +39,7 @@ awk -v per_group="$per_group" -v contacts="$contacts" 'BEGIN {
     printf ");\n"
 }' > "$tmp/ms.cfg"
 "$bin" run "$tmp/ms.cfg" --quiet --json "$tmp/out.json" >/dev/null
-field() { sed -n "/\"perf\"/,/}/s/.*\"$1\": \([^,]*\).*/\1/p" "$tmp/out.json"; }
+field() { perf_field "$tmp/out.json" "$1"; }
 events=$(field events); stale=$(field stale_events); n=$(field contacts)
 wall=$(field wall_s); eps=$(field events_per_s); cps=$(field contacts_per_s); rss=$(field peak_rss_kib)
 printf '{"bench":"multiskill_%d_agents","agents":%d,"groups":40,"skills":20,"chat_skills":10,"chat_concurrency":3,"contacts":%s,"events":%s,"stale_events":%s,"wall_s":%s,"contacts_per_s":%s,"events_per_s":%s,"ns_per_event":%s,"peak_rss_kib":%s}\n' \

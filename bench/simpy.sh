@@ -8,6 +8,7 @@ set -eu
 bin=${1:-build/bench/ccsim}
 simpy_contacts=${2:-300000}
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 if ! /usr/bin/python3 -c 'import simpy' 2>/dev/null; then
     echo "simpy: skipped: python3-simpy3 is not installed (apt-get install -y python3-simpy3)"
     exit 0
@@ -19,7 +20,7 @@ trap 'rm -f "$out"' EXIT
 "$bin" run configs/erlang.cfg --quiet --reps 10 -j 1 --set agents=100 --set arrivals_per_hour=1900.0 \
     --set aht_s=180.0 --set abandonment=true --set patience_s=300.0 --set sl_seconds=20 \
     --set contacts=300000 --set warmup_contacts=30000 --json "$out" >/dev/null
-cps=$(sed -n '/"perf"/,/}/s/.*"contacts_per_s": \([^,]*\).*/\1/p' "$out")
+cps=$(perf_field "$out" contacts_per_s)
 # The total block comes first; its service level and abandonment are the first of each.
 c_sl=$(grep -m1 '"service_level"' -A1 "$out" | sed -n 's/.*"mean": \([^,]*\).*/\1/p')
 c_sl_ci=$(grep -m1 '"service_level"' -A2 "$out" | sed -n 's/.*"ci95": \([^,]*\).*/\1/p')

@@ -18,3 +18,18 @@ check() {
         head -5 "$tmp/out" | sed 's/^/    /'
     fi
 }
+# The shell tests' readers of ccsim's outputs, without jq:
+#   csv_col FILE NAME        the column NAME of every row; nothing (and status 1) without one
+#   total_metric FILE NAME   "mean ci95" of the total's metric NAME in a run's JSON
+#   validate_mae FILE SOURCE QUANTITY   the mean absolute error of ccsim validate's JSON
+csv_col() {
+    awk -F, -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; if (!c) exit 1; next } { print $c }' "$1"
+}
+total_metric() {
+    sed -n "/^  \"total\": {/,/^  }/p" "$1" | grep -A2 "\"$2\": {" | sed -n 's/.*"\(mean\|ci95\)": \([^,]*\).*/\2/p' | tr '\n' ' '
+}
+validate_mae() {
+    awk -v s="\"$2\": {" -v q="\"$3\": {" 'index($0, "\"errors\": {") { e = 1 } e && index($0, s) { x = 1 } x && index($0, q) { y = 1 }
+        y && /"mae"/ { gsub(/[ ,]/, ""); split($0, a, ":"); print a[2]; exit }' "$1"
+}
+export -f csv_col total_metric validate_mae

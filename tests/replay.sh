@@ -16,11 +16,8 @@ zcat "$log" | awk -F, 'NR > 1 {
           printf "%.10g %.10g %.10g %.10g\n", W / H, sqrt((sxx - sx * sx / n) / (n - 1) / n), A / N, sqrt((syy - sy * sy / n) / (n - 1) / n) }' >"$tmp/log.txt"
 read -r log_asa log_asa_se log_ab log_ab_se <"$tmp/log.txt"
 "$CCSIM" replay "$log" --start 08:00 --reps 10 --json "$tmp/logged.json" --quiet
-metric() { # json, name: mean and ci95 of the total's metric
-    sed -n "/\"total\": {/,/^  }/p" "$1" | grep -A2 "\"$2\": {" | sed -n 's/.*"\(mean\|ci95\)": \([^,]*\).*/\2/p' | tr '\n' ' '
-}
-read -r rep_asa rep_asa_h < <(metric "$tmp/logged.json" asa_s)
-read -r rep_ab rep_ab_h < <(metric "$tmp/logged.json" abandon_rate)
+read -r rep_asa rep_asa_h < <(total_metric "$tmp/logged.json" asa_s)
+read -r rep_ab rep_ab_h < <(total_metric "$tmp/logged.json" abandon_rate)
 # z for 0.01 / 4 two-sided; t(0.975, 9) = 2.262 turns the replay's half-width into an SE.
 agree() { awk -v a="$1" -v sa="$2" -v b="$3" -v hb="$4" 'BEGIN { se = sqrt(sa * sa + (hb / 2.262) ^ 2); z = (a - b) / se; if (z < 0) z = -z; print "    log " a ", replay " b ", " z " SE"; exit !(z <= 3.023) }'; }
 check "replay with the logged staffing: ASA within the combined intervals of the log's" agree "$log_asa" "$log_asa_se" "$rep_asa" "$rep_asa_h"
@@ -29,12 +26,12 @@ check "replay with the logged staffing: abandon rate within the combined interva
 plan=(4 5 6 7 8 8 7 7 5 6 7 7 6 5 4 3)
 { echo "start,voice agents"; for k in "${!plan[@]}"; do printf '%02d:%02d,%d\n' $((8 + k / 2)) $((k % 2 * 30)) $((plan[k] + 2)); done; } >"$tmp/more.csv"
 "$CCSIM" replay "$log" --start 08:00 --reps 10 --staffing "$tmp/more.csv" --json "$tmp/more.json" --quiet
-read -r more_asa more_asa_h < <(metric "$tmp/more.json" asa_s)
-read -r more_ab more_ab_h < <(metric "$tmp/more.json" abandon_rate)
+read -r more_asa more_asa_h < <(total_metric "$tmp/more.json" asa_s)
+read -r more_ab more_ab_h < <(total_metric "$tmp/more.json" abandon_rate)
 lower() { awk -v a="$1" -v ha="$2" -v b="$3" -v hb="$4" 'BEGIN { print "    " b " against " a; exit !(a - b > 3.023 * sqrt((ha / 2.262) ^ 2 + (hb / 2.262) ^ 2)) }'; }
 check "two more agents in every interval: the same calls wait less" lower "$rep_asa" "$rep_asa_h" "$more_asa" "$more_asa_h"
 check "two more agents in every interval: fewer abandon" lower "$rep_ab" "$rep_ab_h" "$more_ab" "$more_ab_h"
-check "replay: every logged contact that reached the agents is offered" bash -c "sed -n '/\"total\": {/,/^  }/p' '$tmp/logged.json' | grep -A1 '\"offered\": {' | grep -q '\"mean\": 12765'"
+check "replay: every logged contact that reached the agents is offered" bash -c "total_metric '$tmp/logged.json' offered | grep -q '^12765 '"
 check "replay: a log without agents needs --agents or --staffing" bash -c "printf 'when,result,wait\n100,ok,0\n' >'$tmp/na.csv'; printf 'columns = { arrival = \"when\"; outcome = \"result\"; wait = \"wait\"; };\noutcomes = { handled = [ \"ok\" ]; abandoned = [ \"no\" ]; };\n' >'$tmp/na.map'; '$CCSIM' replay '$tmp/na.csv' --map '$tmp/na.map' 2>&1 | grep -q 'give --agents N or --staffing FILE'"
 check "replay --help names --staffing" bash -c "'$CCSIM' replay --help | grep -q -- '--staffing FILE'"
 # A credit rule (docs/logs.md) puts its customers ahead of those who waited up to that much
@@ -50,4 +47,4 @@ seg_metric() { # json, segment, metric: mean and ci95
 read -r vip_asa vip_asa_h < <(seg_metric "$tmp/vip.json" "default +90s" asa_s)
 read -r reg_asa reg_asa_h < <(seg_metric "$tmp/vip.json" default asa_s)
 check "credited 90 s: the credited contacts wait less than the others" lower "$reg_asa" "$reg_asa_h" "$vip_asa" "$vip_asa_h"
-check "credited 90 s: both halves are offered, 12765 in all" bash -c "sed -n '/\"total\": {/,/^  }/p' '$tmp/vip.json' | grep -A1 '\"offered\": {' | grep -q '\"mean\": 12765'"
+check "credited 90 s: both halves are offered, 12765 in all" bash -c "total_metric '$tmp/vip.json' offered | grep -q '^12765 '"

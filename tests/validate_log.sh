@@ -8,10 +8,6 @@ source "$(dirname "$0")/lib.sh"
 log=tests/data/fit-day-log.csv.gz
 "$CCSIM" validate "$log" --start 08:00 --reps 10 --csv "$tmp/v.csv" --json "$tmp/v.json" --quiet
 "$CCSIM" fit "$log" --start 08:00 --out "$tmp/fit.cfg" --json "$tmp/fit.json" --quiet
-col() { # csv, column name: that column of every row
-    awk -F, -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next } { print $c }' "$1"
-}
-export -f col
 check "one row per interval: 16, each with every column of the header" bash -c "test \$(awk -F, 'NR == 1 { n = NF; next } NF == n' '$tmp/v.csv' | wc -l) -eq 16"
 # The replay runs the log's own contacts through the staffing that served them: in a log whose
 # model is known, no interval may stray outside the combined intervals.
@@ -38,13 +34,13 @@ agents=$(sed -n '/"agents": \[/,/\]/p' "$tmp/fit.json" | sed -n 6p | tr -d ' ,')
 aht=$(awk '/"handle_fits"/ { h = 1 } h && /"family": "lognormal"/ { l = 1 } l && /"mean_s"/ { gsub(/[ ,]/, ""); split($0, a, ":"); print a[2]; exit }' "$tmp/fit.json")
 patience=$(awk '/"patience_fits"/ { p = 1 } p && /"mean_s"/ { gsub(/[ ,]/, ""); split($0, a, ":"); print a[2]; exit }' "$tmp/fit.json")
 "$CCSIM" erlang a --arrivals-per-hour "$arr" --aht "$aht" --agents "$agents" --patience "$patience" >"$tmp/ea.json"
-check "Erlang A at 10:00 is the exact M/M/n+M of the fitted inputs" bash -c "exact=\$(sed -n 's/.*\"p_abandon\": \([^,]*\).*/\1/p' '$tmp/ea.json'); got=\$(sed -n 5p <(col '$tmp/v.csv' erlang_a_abandon_rate)); awk -v a=\"\$exact\" -v b=\"\$got\" 'BEGIN { d = a - b; exit !(a > 0 && d < 1e-12 && d > -1e-12) }'"
+check "Erlang A at 10:00 is the exact M/M/n+M of the fitted inputs" bash -c "exact=\$(sed -n 's/.*\"p_abandon\": \([^,]*\).*/\1/p' '$tmp/ea.json'); got=\$(sed -n 5p <(csv_col '$tmp/v.csv' erlang_a_abandon_rate)); awk -v a=\"\$exact\" -v b=\"\$got\" 'BEGIN { d = a - b; exit !(a > 0 && d < 1e-12 && d > -1e-12) }'"
 check "the errors: the JSON's mean absolute errors are those of the CSV's columns" bash -c "for s in fitted replay erlang_a; do for q in abandon_rate asa_s; do
     want=\$(awk -F, -v s=\$s -v q=\$q 'NR == 1 { for (i = 1; i <= NF; i++) c[\$i] = i; next } \$c[\"in_errors\"] == 1 { d = \$c[s \"_\" q] - \$c[\"log_\" q]; t += d < 0 ? -d : d; n++ } END { printf \"%.12g\", t / n }' '$tmp/v.csv')
-    got=\$(awk -v s=\"\\\"\$s\\\": {\" -v q=\"\\\"\$q\\\": {\" 'index(\$0, \"\\\"errors\\\": {\") { e = 1 } e && index(\$0, s) { x = 1 } x && index(\$0, q) { y = 1 } y && /\"mae\"/ { gsub(/[ ,]/, \"\"); split(\$0, a, \":\"); print a[2]; exit }' '$tmp/v.json')
+    got=\$(validate_mae '$tmp/v.json' \$s \$q)
     test -n \"\$want\" && test -n \"\$got\" && awk -v a=\"\$want\" -v b=\"\$got\" 'BEGIN { d = a - b; exit !(a > 0 && d < 1e-9 * (a + 1) && d > -1e-9 * (a + 1)) }' || exit 1; done; done"
 "$CCSIM" validate "$log" --start 08:00 --reps 10 --agents-scale 0.75 --csv "$tmp/few.csv" --quiet
-check "--agents-scale 0.75: the replay's abandon rate is higher in every interval" bash -c "paste -d, <(col '$tmp/v.csv' replay_abandon_rate) <(col '$tmp/few.csv' replay_abandon_rate) | awk -F, '{ n += \$2 > \$1 } END { exit !(n == 16) }'"
+check "--agents-scale 0.75: the replay's abandon rate is higher in every interval" bash -c "paste -d, <(csv_col '$tmp/v.csv' replay_abandon_rate) <(csv_col '$tmp/few.csv' replay_abandon_rate) | awk -F, '{ n += \$2 > \$1 } END { exit !(n == 16) }'"
 check "--days on a log without dates: exit 2, saying so" bash -c "'$CCSIM' validate '$log' --start 08:00 --days mon 2>&1 | grep -q 'has no dates'; test \${PIPESTATUS[0]} -eq 2"
 check "--days with a bad day: exit 2, saying so" bash -c "'$CCSIM' validate '$log' --start 08:00 --days mon-fry 2>'$tmp/err'; test \$? -eq 2 && grep -q 'weekdays (mon to sun)' '$tmp/err'"
 check "--reps 1: exit 2 (an interval needs two)" bash -c "'$CCSIM' validate '$log' --start 08:00 --reps 1 2>/dev/null; test \$? -eq 2"

@@ -127,6 +127,7 @@ static void test_round_trip(void)
     double pdisp = number(member(ch, "dispersion"), "p");
     CHECK(pdisp > 0.001, "Poisson days are not rejected by the dispersion test at 0.1 %");
     json_object *ag = member(ch, "agents");
+    CHECK(ag != NULL && json_object_array_length(ag) == 16, "the report counts agents in all 16 intervals");
     int off = 0;
     for (size_t k = 0; k < 16 && ag != NULL && k < json_object_array_length(ag); k++)
         off += abs(json_object_get_int(json_object_array_get_idx(ag, k)) - plan[k]) > 1;
