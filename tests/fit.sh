@@ -89,7 +89,15 @@ check "a dated log gives one arrival list per weekday" bash -c "grep -q 'days = 
 "$CCSIM" run "$tmp/busy.cfg" --reps 40 --quiet --log "$tmp/busy.csv" >/dev/null
 "$CCSIM" fit "$tmp/busy.csv" --start 08:00 --out "$tmp/busy-fit.cfg" >"$tmp/busy.txt"
 check "over-dispersed days: the dispersion test rejects Poisson" grep -q 'over-dispersed' "$tmp/busy.txt"
-check "over-dispersed days: a busyness group with a shape between 3 and 25 is written" bash -c "sed -n 's/.*shape = \([0-9.]*\); channels.*/\1/p' '$tmp/busy-fit.cfg' | awk '{ n++; ok = \$1 > 3 && \$1 < 25 } END { exit !(n == 1 && ok) }' && '$CCSIM' check '$tmp/busy-fit.cfg'"
+# The fit's shape is the moment estimate from the 40 days' totals T: 1/k = (sum (T - L)^2 - n L) /
+# (n L^2).  Its 99 % interval comes from the days' variance, (n - 1) s^2 / sigma^2 ~ chi2(39) with
+# quantiles 19.9959 and 65.4756 (L's own error, about a fifth of that width, is left out).
+awk -F, 'NR > 1 && ($16 == "handled" || $16 == "abandoned") { T[$1]++ } END { for (d in T) { n++; s += T[d]; ss += T[d] * T[d] }
+    L = s / n; v = (ss - n * L * L) / (n - 1)
+    printf "%d %.10g %.10g %.10g\n", n, n * L * L / ((n - 1) * v - n * L), ((n - 1) * v / 65.4756 - L) / (L * L), ((n - 1) * v / 19.9959 - L) / (L * L) }' "$tmp/busy.csv" >"$tmp/busy-moments.txt"
+read -r busy_days busy_k busy_lo busy_hi <"$tmp/busy-moments.txt"
+check "over-dispersed days: the busyness shape written is the moment estimate of the 40 days' totals" bash -c "sed -n 's/.*shape = \([0-9.]*\); channels.*/\1/p' '$tmp/busy-fit.cfg' | awk -v want=$busy_k -v n=$busy_days '{ c++; ok = n == 40 && \$1 > want * (1 - 1e-5) && \$1 < want * (1 + 1e-5) } END { exit !(c == 1 && ok) }' && '$CCSIM' check '$tmp/busy-fit.cfg'"
+check "over-dispersed days: the true shape 8 lies in the estimate's 99 % interval" awk -v lo="$busy_lo" -v hi="$busy_hi" 'BEGIN { print "    1/k in [" lo ", " hi "]"; exit !(lo < 1 / 8 && 1 / 8 < hi) }'
 # Found by review: two over-dispersed channels wrote a busyness list whose comma fell inside a
 # comment; the fitted config must load whatever the log.
 cat >"$tmp/two.cfg" <<'CFG'

@@ -2,7 +2,8 @@
 # ccsim replay: the shipped synthetic log (tests/data/fit-day-log.csv.gz, 20 days) replayed with
 # its logged staffing reproduces the log's ASA and abandon rate; replayed with two more agents in
 # every interval, both fall.  Tolerances: the log's own standard error (day to day) and the
-# replay's (over replications) combined, at a Bonferroni level 0.01 over the 4 checks (z 3.023).
+# replay's (over replications) combined, at a Bonferroni level 0.01 over the 4 checks (z 3.023;
+# the credit check at the end uses the same z).
 # The log and its replay share their calls, so this bounds their difference loosely; the
 # per-interval agreement of tests/validate_log.sh is the tighter check.
 source "$(dirname "$0")/lib.sh"
